@@ -1,0 +1,162 @@
+//! The [`RequestContext`] trait: everything a derived context can do, as provided methods over one
+//! generated storage hook.
+
+use std::future::Future;
+
+use tokio::task::LocalKey;
+
+use crate::{Current, Scoped};
+
+/// A request-scoped, ambient, set-once, read-only context.
+///
+/// Implemented by `#[derive(RequestContext)]`, which generates the one required item (a hidden
+/// per-type tokio task-local) plus the builder and getters; every method here is ordinary Rust
+/// over that storage. Implementing this trait by hand is not supported.
+///
+/// A value is built once with the generated builder, then entered with [`scope`](Self::scope)
+/// (async) or [`sync_scope`](Self::sync_scope) (blocking code). Inside, code at any depth reads it
+/// with [`with`](Self::with) / [`current`](Self::current), and sees `&Self` only: it cannot change.
+///
+/// ```
+/// use context_runtime::RequestContext;
+///
+/// #[derive(RequestContext)]
+/// struct RequestCtx {
+///     request_id: String,
+///     user: Option<String>,
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// let ctx = RequestCtx::builder().request_id("r-1".to_owned()).build();
+/// ctx.scope(async {
+///     // four layers down, no parameter:
+///     assert_eq!(RequestCtx::with(|c| c.request_id().clone()), "r-1");
+///     assert!(RequestCtx::current().user().is_none());
+/// })
+/// .await;
+/// assert!(RequestCtx::try_current().is_none());
+/// # }
+/// ```
+pub trait RequestContext: Sized + Send + Sync + 'static {
+    /// The task-local that holds the current value of this type. Generated; not part of the API.
+    #[doc(hidden)]
+    fn __storage() -> &'static LocalKey<Current<Self>>;
+
+    /// Runs `fut` with `self` as the current context of this type: every poll of `fut` sees it.
+    ///
+    /// Scopes nest: an inner scope of the same type shadows the outer one until it completes, is
+    /// dropped, or panics, and the outer value is back afterwards. Scopes of different types are
+    /// independent. The value is not inherited by tasks `fut` spawns with a plain `tokio::spawn`.
+    ///
+    /// ```
+    /// # use context_runtime::RequestContext;
+    /// # #[derive(RequestContext)] struct Ctx { tenant: u64 }
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let tenant = Ctx::builder().tenant(7).build().scope(async { *Ctx::current().tenant() }).await;
+    /// assert_eq!(tenant, 7);
+    /// # }
+    /// ```
+    fn scope<F: Future>(self, fut: F) -> Scoped<Self, F> {
+        Current::new(self).scope(fut)
+    }
+
+    /// Runs the closure `f` with `self` as the current context of this type, for blocking code
+    /// (a `spawn_blocking` closure, a thread, a synchronous entry point).
+    ///
+    /// ```
+    /// # use context_runtime::RequestContext;
+    /// # #[derive(RequestContext)] struct Ctx { tenant: u64 }
+    /// let doubled = Ctx::builder().tenant(21).build().sync_scope(|| Ctx::with(|c| c.tenant() * 2));
+    /// assert_eq!(doubled, 42);
+    /// ```
+    fn sync_scope<R>(self, f: impl FnOnce() -> R) -> R {
+        Current::new(self).sync_scope(f)
+    }
+
+    /// A shared, read-only handle to the current context of this type.
+    ///
+    /// Cloning it costs one reference-count increment; it keeps the value alive after the scope
+    /// ends, and can re-enter it elsewhere with [`Current::scope`].
+    ///
+    /// # Panics
+    ///
+    /// Outside any scope of this type, with a message saying how to set one. Use
+    /// [`try_current`](Self::try_current) where a miss is expected.
+    ///
+    /// ```
+    /// # use context_runtime::RequestContext;
+    /// # #[derive(RequestContext)] struct Ctx { tenant: u64 }
+    /// Ctx::builder().tenant(7).build().sync_scope(|| {
+    ///     let ctx = Ctx::current();
+    ///     assert_eq!(*ctx.tenant(), 7);
+    /// });
+    /// ```
+    #[track_caller]
+    fn current() -> Current<Self> {
+        Self::try_current().unwrap_or_else(|| not_set::<Self>())
+    }
+
+    /// Like [`current`](Self::current), but `None` outside any scope of this type.
+    ///
+    /// ```
+    /// # use context_runtime::RequestContext;
+    /// # #[derive(RequestContext)] struct Ctx { tenant: u64 }
+    /// assert!(Ctx::try_current().is_none());
+    /// ```
+    fn try_current() -> Option<Current<Self>> {
+        Self::__storage().try_with(Current::clone).ok()
+    }
+
+    /// Calls `f` with a shared borrow of the current context of this type: the cheapest read,
+    /// no reference count touched.
+    ///
+    /// # Panics
+    ///
+    /// Outside any scope of this type, with a message saying how to set one. Use
+    /// [`try_with`](Self::try_with) where a miss is expected.
+    ///
+    /// ```
+    /// # use context_runtime::RequestContext;
+    /// # #[derive(RequestContext)] struct Ctx { tenant: u64 }
+    /// let tenant = Ctx::builder().tenant(7).build().sync_scope(|| Ctx::with(|c| *c.tenant()));
+    /// assert_eq!(tenant, 7);
+    /// ```
+    #[track_caller]
+    fn with<R>(f: impl FnOnce(&Self) -> R) -> R {
+        match Self::__storage().try_with(|current| f(current)) {
+            Ok(value) => value,
+            Err(_) => not_set::<Self>(),
+        }
+    }
+
+    /// Like [`with`](Self::with), but `None` outside any scope of this type.
+    ///
+    /// ```
+    /// # use context_runtime::RequestContext;
+    /// # #[derive(RequestContext)] struct Ctx { tenant: u64 }
+    /// assert_eq!(Ctx::try_with(|c| *c.tenant()), None);
+    /// ```
+    fn try_with<R>(f: impl FnOnce(&Self) -> R) -> Option<R> {
+        Self::__storage().try_with(|current| f(current)).ok()
+    }
+}
+
+/// The panic of `with` / `current` outside a scope: names the type and says what to do.
+#[cold]
+#[track_caller]
+fn not_set<T>() -> ! {
+    let name = short_type_name::<T>();
+    panic!(
+        "no {name} is set on this task: run the work inside `{name}::scope` (or `sync_scope` for \
+         blocking code), or use `try_with`/`try_current` where a miss is expected (background \
+         jobs, startup)"
+    )
+}
+
+/// `my_app::ctx::RequestCtx` → `RequestCtx` (derived contexts are never generic).
+pub(crate) fn short_type_name<T>() -> &'static str {
+    let full = std::any::type_name::<T>();
+    full.rsplit("::").next().unwrap_or(full)
+}

@@ -1,0 +1,113 @@
+//! [`Current`]: the shared, read-only handle to a context value.
+
+use std::fmt;
+use std::future::Future;
+use std::ops::Deref;
+use std::sync::Arc;
+
+use crate::{RequestContext, Scoped};
+
+/// A shared, read-only handle to a context value, returned by
+/// [`RequestContext::current`].
+///
+/// It dereferences to `&T` and nothing else: there is no `DerefMut`, no `get_mut`, and no way to
+/// take the owned `T` back out. Cloning it is one reference-count increment; every clone points at
+/// the same frozen value.
+///
+/// ```
+/// use context_runtime::{Current, RequestContext};
+///
+/// #[derive(RequestContext)]
+/// struct Ctx { tenant: u64 }
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// let ctx = Ctx::builder().tenant(7).build().scope(async { Ctx::current() }).await;
+/// // The handle outlives the scope it came from and can re-enter the value elsewhere:
+/// let copy = ctx.clone();
+/// assert!(Current::ptr_eq(&ctx, &copy));
+/// assert_eq!(copy.scope(async { *Ctx::current().tenant() }).await, 7);
+/// # }
+/// ```
+pub struct Current<T>(Arc<T>);
+
+impl<T> Current<T> {
+    pub(crate) fn new(value: T) -> Self {
+        Self(Arc::new(value))
+    }
+
+    /// Whether two handles point at the same context value (not merely equal ones).
+    ///
+    /// ```
+    /// # use context_runtime::{Current, RequestContext};
+    /// # #[derive(RequestContext)] struct Ctx { tenant: u64 }
+    /// Ctx::builder().tenant(1).build().sync_scope(|| {
+    ///     assert!(Current::ptr_eq(&Ctx::current(), &Ctx::current()));
+    /// });
+    /// ```
+    pub fn ptr_eq(this: &Self, other: &Self) -> bool {
+        Arc::ptr_eq(&this.0, &other.0)
+    }
+}
+
+impl<T: RequestContext> Current<T> {
+    /// Runs `fut` with this value as the current context of its type (see
+    /// [`RequestContext::scope`]). This is how to carry a context into work by hand:
+    ///
+    /// ```
+    /// # use context_runtime::RequestContext;
+    /// # #[derive(RequestContext)] struct Ctx { tenant: u64 }
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// Ctx::builder().tenant(7).build().scope(async {
+    ///     let child = tokio::spawn(Ctx::current().scope(async { *Ctx::current().tenant() }));
+    ///     assert_eq!(child.await.unwrap(), 7);
+    /// })
+    /// .await;
+    /// # }
+    /// ```
+    pub fn scope<F: Future>(self, fut: F) -> Scoped<T, F> {
+        Scoped::new(T::__storage().scope(self, fut))
+    }
+
+    /// Runs `f` with this value as the current context of its type (see
+    /// [`RequestContext::sync_scope`]).
+    ///
+    /// ```
+    /// # use context_runtime::RequestContext;
+    /// # #[derive(RequestContext)] struct Ctx { tenant: u64 }
+    /// let ctx = Ctx::builder().tenant(7).build().sync_scope(Ctx::current);
+    /// let tenant = ctx.sync_scope(|| Ctx::with(|c| *c.tenant()));
+    /// assert_eq!(tenant, 7);
+    /// ```
+    pub fn sync_scope<R>(self, f: impl FnOnce() -> R) -> R {
+        T::__storage().sync_scope(self, f)
+    }
+}
+
+impl<T> Clone for Current<T> {
+    fn clone(&self) -> Self {
+        Self(Arc::clone(&self.0))
+    }
+}
+
+impl<T> Deref for Current<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T> AsRef<T> for Current<T> {
+    fn as_ref(&self) -> &T {
+        &self.0
+    }
+}
+
+/// Formats the value itself (sensitive fields stay redacted).
+impl<T: fmt::Debug> fmt::Debug for Current<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&*self.0, f)
+    }
+}

@@ -1,0 +1,12 @@
+use context_runtime::RequestContext;
+
+#[derive(RequestContext)]
+pub struct RequestCtx {
+    request_id: String,
+    tenant: u64,
+    user: Option<String>,
+}
+
+fn main() {
+    let _ = RequestCtx::builder().request_id("r-1".into()).build();
+}
