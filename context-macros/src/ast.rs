@@ -52,7 +52,7 @@ impl<'a> Input<'a> {
             },
             Data::Enum(data) => {
                 cx.error_spanned_by(
-                    &data.enum_token,
+                    data.enum_token,
                     "`RequestContext` cannot be derived for an enum: a context is one set of \
                      facts about a request; use a struct with named fields (a field may hold an \
                      enum)",
@@ -61,7 +61,7 @@ impl<'a> Input<'a> {
             }
             Data::Union(data) => {
                 cx.error_spanned_by(
-                    &data.union_token,
+                    data.union_token,
                     "`RequestContext` cannot be derived for a union: use a struct with named fields",
                 );
                 None

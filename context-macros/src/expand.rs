@@ -81,15 +81,14 @@ fn getter(field: &Field<'_>, vis: &syn::Visibility) -> TokenStream {
         quote!(#[doc = #doc])
     });
     let docs = docs(field);
-    let (ty, body) = match field.option_of {
-        Some(inner) => (
+    let (ty, body) = if let Some(inner) = field.option_of {
+        (
             quote!(::core::option::Option<&#inner>),
             quote!(self.#ident.as_ref()),
-        ),
-        None => {
-            let ty = field.ty;
-            (quote!(&#ty), quote!(&self.#ident))
-        }
+        )
+    } else {
+        let ty = field.ty;
+        (quote!(&#ty), quote!(&self.#ident))
     };
     quote! {
         #(#docs)*
@@ -102,142 +101,182 @@ fn getter(field: &Field<'_>, vis: &syn::Visibility) -> TokenStream {
     }
 }
 
-/// The typed builder: one state parameter per field, `Unset<marker>` until its setter is called.
-fn builder(input: &Input<'_>, private: &TokenStream) -> TokenStream {
-    let ident = input.ident;
-    let vis = input.vis;
-    let builder = format_ident!("{}Builder", ident);
-    let fields: Vec<&Ident> = input.fields.iter().map(|field| field.ident).collect();
-    let states: Vec<Ident> = (0..fields.len())
-        .map(|i| format_ident!("__S{}", i))
-        .collect();
-    let markers: Vec<TokenStream> = fields
-        .iter()
-        .map(|field| quote!(__fields::#field))
-        .collect();
-    let unset = markers
-        .iter()
-        .map(|marker| quote!(#private::Unset<#marker>));
+/// The typed builder: one state parameter per field, `Unset<marker>` until its setter is called,
+/// where the marker is an empty enum named after the field, so errors can name it.
+struct Builder<'a> {
+    input: &'a Input<'a>,
+    private: &'a TokenStream,
+    ident: Ident,
+    states: Vec<Ident>,
+    markers: Vec<TokenStream>,
+}
 
-    let setters = input.fields.iter().enumerate().map(|(i, field)| {
-        let name = field.ident;
-        let docs = docs(field);
-        let set_doc = format!("Sets `{}`. Each field is set once.", name.unraw());
-        let ty = field.ty;
-        let marker = &markers[i];
-        let state = &states[i];
-        let after: Vec<TokenStream> = states
+fn builder(input: &Input<'_>, private: &TokenStream) -> TokenStream {
+    let builder = Builder {
+        input,
+        private,
+        ident: format_ident!("{}Builder", input.ident),
+        states: (0..input.fields.len())
+            .map(|i| format_ident!("__S{}", i))
+            .collect(),
+        markers: input
+            .fields
+            .iter()
+            .map(|field| {
+                let name = field.ident;
+                quote!(__fields::#name)
+            })
+            .collect(),
+    };
+    builder.tokens()
+}
+
+impl Builder<'_> {
+    fn tokens(&self) -> TokenStream {
+        let Self {
+            input,
+            private,
+            ident: builder,
+            states,
+            markers,
+        } = self;
+        let (context, vis) = (input.ident, input.vis);
+        let fields: Vec<&Ident> = input.fields.iter().map(|field| field.ident).collect();
+        let setters = input
+            .fields
             .iter()
             .enumerate()
-            .map(|(j, state)| {
-                if i == j {
-                    quote!(#private::Set<#ty>)
-                } else {
-                    quote!(#state)
+            .map(|(i, field)| self.setters(i, field));
+        let build = self.build();
+        let doc = format!("Builder of [`{context}`], returned by [`{context}::builder`].");
+        let builder_doc = format!(
+            "Starts building a [`{context}`]: call one method per field, then `.build()`. A \
+             required field left unset, or a field set twice, is a compile error naming it."
+        );
+        quote! {
+            mod __fields {
+                #(pub enum #fields {})*
+            }
+
+            #[doc = #doc]
+            #[must_use = "a builder does nothing until `.build()` is called"]
+            pub struct #builder<#(#states),*> {
+                #(#fields: #states,)*
+            }
+
+            #[automatically_derived]
+            impl #context {
+                #[doc = #builder_doc]
+                #[inline]
+                #vis fn builder() -> #builder<#(#private::Unset<#markers>),*> {
+                    #builder { #(#fields: #private::Unset::NEW,)* }
                 }
-            })
-            .collect();
-        let moved = fields.iter().enumerate().map(|(j, other)| {
+            }
+
+            #[automatically_derived]
+            impl<#(#states),*> #builder<#(#states),*> {
+                #(#setters)*
+                #build
+            }
+        }
+    }
+
+    /// The setter of field `i` (plus `maybe_<field>` for an `Option`), callable while it is unset.
+    fn setters(&self, i: usize, field: &Field<'_>) -> TokenStream {
+        let Self {
+            input,
+            private,
+            ident: builder,
+            states,
+            markers,
+        } = self;
+        let (name, ty, state, marker) = (field.ident, field.ty, &states[i], &markers[i]);
+        let after = states.iter().enumerate().map(|(j, state)| {
+            if i == j {
+                quote!(#private::Set<#ty>)
+            } else {
+                quote!(#state)
+            }
+        });
+        let after = quote!(#builder<#(#after),*>);
+        let moved = input.fields.iter().enumerate().map(|(j, other)| {
+            let other = other.ident;
             if i == j {
                 quote!(#other: #private::Set(value))
             } else {
                 quote!(#other: self.#other)
             }
         });
-        let (param, value) = match field.option_of {
-            Some(inner) => (quote!(#inner), quote!(::core::option::Option::Some(value))),
-            None => (quote!(#ty), quote!(value)),
-        };
-        let maybe = field.option_of.map(|_| {
-            let maybe = format_ident!("maybe_{}", name.unraw());
-            let moved = moved.clone();
-            quote! {
-                /// Sets the optional field from an `Option`: `None` leaves it unset.
+        let body = quote!(#builder { #(#moved),* });
+        let bound = quote!(where #state: #private::IsUnset<#marker>);
+        let doc = format!("Sets `{}`. Each field is set once.", name.unraw());
+        let docs = docs(field);
+        let Some(inner) = field.option_of else {
+            return quote! {
+                #[doc = #doc]
+                #[doc = ""]
+                #(#docs)*
                 #[inline]
-                pub fn #maybe(self, value: #ty) -> #builder<#(#after),*>
-                where
-                    #state: #private::IsUnset<#marker>,
-                {
-                    #builder { #(#moved),* }
+                pub fn #name(self, value: #ty) -> #after #bound {
+                    #body
                 }
-            }
-        });
+            };
+        };
+        let maybe = format_ident!("maybe_{}", name.unraw());
         quote! {
-            #[doc = #set_doc]
+            #[doc = #doc]
             #[doc = ""]
             #(#docs)*
             #[inline]
-            pub fn #name(self, value: #param) -> #builder<#(#after),*>
-            where
-                #state: #private::IsUnset<#marker>,
-            {
-                let value = #value;
-                #builder { #(#moved),* }
+            pub fn #name(self, value: #inner) -> #after #bound {
+                let value = ::core::option::Option::Some(value);
+                #body
             }
-            #maybe
-        }
-    });
 
-    let bounds = input.fields.iter().enumerate().map(|(i, field)| {
-        let (ty, state, marker) = (field.ty, &states[i], &markers[i]);
-        if required(field) {
-            quote!(#state: #private::Required<#marker, #ty>)
-        } else {
-            quote!(#state: #private::Optional<#ty>)
-        }
-    });
-    let values = input.fields.iter().enumerate().map(|(i, field)| {
-        let (name, ty, state, marker) = (field.ident, field.ty, &states[i], &markers[i]);
-        let value = if field.option_of.is_some() {
-            quote!(#private::Optional::or_else(self.#name, || ::core::option::Option::None))
-        } else if let Some(default) = &field.attrs.default {
-            let expr = match &default.expr {
-                Some(expr) => quote_spanned!(expr.span()=> #expr),
-                None => quote_spanned!(default.span=> ::core::default::Default::default()),
-            };
-            quote!(#private::Optional::or_else(self.#name, || -> #ty { #expr }))
-        } else {
-            quote!(<#state as #private::Required<#marker, #ty>>::into_value(self.#name))
-        };
-        quote!(#name: #value)
-    });
-    let doc = format!("Builder of [`{ident}`], returned by [`{ident}::builder`].");
-    let builder_doc = format!(
-        "Starts building a [`{ident}`]: call one method per field, then `.build()`. A required \
-         field left unset, or a field set twice, is a compile error naming it."
-    );
-
-    quote! {
-        mod __fields {
-            #(pub enum #fields {})*
-        }
-
-        #[doc = #doc]
-        #[must_use = "a builder does nothing until `.build()` is called"]
-        pub struct #builder<#(#states),*> {
-            #(#fields: #states,)*
-        }
-
-        #[automatically_derived]
-        impl #ident {
-            #[doc = #builder_doc]
+            /// Sets the optional field from an `Option`: `None` leaves it `None`.
             #[inline]
-            #vis fn builder() -> #builder<#(#unset),*> {
-                #builder { #(#fields: #private::Unset::NEW,)* }
+            pub fn #maybe(self, value: #ty) -> #after #bound {
+                #body
             }
         }
+    }
 
-        #[automatically_derived]
-        impl<#(#states),*> #builder<#(#states),*> {
-            #(#setters)*
-
+    /// `build()`, which requires every required field to be `Set`.
+    fn build(&self) -> TokenStream {
+        let Self {
+            input,
+            private,
+            states,
+            markers,
+            ..
+        } = self;
+        let context = input.ident;
+        let mut bounds = Vec::new();
+        let mut values = Vec::new();
+        for (i, field) in input.fields.iter().enumerate() {
+            let (name, ty, state, marker) = (field.ident, field.ty, &states[i], &markers[i]);
+            let value = if field.option_of.is_some() {
+                quote!(#private::Optional::or_else(self.#name, || ::core::option::Option::None))
+            } else if let Some(default) = &field.attrs.default {
+                let expr = if let Some(expr) = &default.expr {
+                    quote_spanned!(expr.span()=> #expr)
+                } else {
+                    quote_spanned!(default.span=> ::core::default::Default::default())
+                };
+                quote!(#private::Optional::or_else(self.#name, || -> #ty { #expr }))
+            } else {
+                bounds.push(quote!(#state: #private::Required<#marker, #ty>));
+                values.push(quote!(#name: <#state as #private::Required<#marker, #ty>>::into_value(self.#name)));
+                continue;
+            };
+            bounds.push(quote!(#state: #private::Optional<#ty>));
+            values.push(quote!(#name: #value));
+        }
+        quote! {
             /// Builds the frozen context. Every required field must have been set.
             #[inline]
-            pub fn build(self) -> #ident
-            where
-                #(#bounds,)*
-            {
-                #ident { #(#values,)* }
+            pub fn build(self) -> #context where #(#bounds,)* {
+                #context { #(#values,)* }
             }
         }
     }
@@ -253,7 +292,7 @@ fn debug(input: &Input<'_>, private: &TokenStream) -> TokenStream {
         if field.attrs.sensitive.is_some() {
             quote!(.field(#name, &#private::Redacted))
         } else {
-            quote!(.field(#name, &self.#member))
+            quote_spanned!(field.ty.span()=> .field(#name, &self.#member))
         }
     });
     quote! {
@@ -264,10 +303,6 @@ fn debug(input: &Input<'_>, private: &TokenStream) -> TokenStream {
             }
         }
     }
-}
-
-fn required(field: &Field<'_>) -> bool {
-    field.option_of.is_none() && field.attrs.default.is_none()
 }
 
 /// The field's `///` docs, carried to its getter and setter.

@@ -3,7 +3,7 @@
 //!
 //! Each macro is a pipeline whose stages have a file each: `ast` (parse the input into a model),
 //! `attr` (parse `#[context(...)]`), `check` (every rule a user can break, all errors collected in
-//! a [`ctxt::Ctxt`]), `expand` (generate code from a checked model; never reports user errors).
+//! a `ctxt::Ctxt`), `expand` (generate code from a checked model; never reports user errors).
 
 #![forbid(unsafe_code)]
 

@@ -1,0 +1,133 @@
+//! A panic inside a scope leaves no trace: the outer value is back, the worker thread carries no
+//! context afterwards, and the context is readable again right after a caught panic.
+
+use std::collections::HashSet;
+use std::future::Future;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::pin::Pin;
+use std::sync::{Arc, Barrier};
+use std::task::{Context, Poll};
+
+use context_runtime::RequestContext;
+
+#[derive(RequestContext)]
+struct RequestCtx {
+    request_id: String,
+}
+
+fn request(id: &str) -> RequestCtx {
+    RequestCtx::builder().request_id(id.to_owned()).build()
+}
+
+fn request_id() -> Option<String> {
+    RequestCtx::try_with(|c| c.request_id().clone())
+}
+
+/// Turns a panic during a poll into `Err`, like `futures::FutureExt::catch_unwind`.
+struct CatchUnwind<F>(Pin<Box<F>>);
+
+impl<F: Future> Future for CatchUnwind<F> {
+    type Output = std::thread::Result<F::Output>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let inner = self.0.as_mut();
+        match catch_unwind(AssertUnwindSafe(|| inner.poll(cx))) {
+            Ok(Poll::Pending) => Poll::Pending,
+            Ok(Poll::Ready(value)) => Poll::Ready(Ok(value)),
+            Err(panic) => Poll::Ready(Err(panic)),
+        }
+    }
+}
+
+#[test]
+fn panic_in_sync_scope_restores_the_outer_value() {
+    request("outer").sync_scope(|| {
+        let caught = catch_unwind(|| request("inner").sync_scope(|| panic!("boom in inner")));
+        assert!(caught.is_err());
+        assert_eq!(request_id().as_deref(), Some("outer"));
+    });
+    let caught = catch_unwind(|| request("only").sync_scope(|| panic!("boom")));
+    assert!(caught.is_err());
+    assert_eq!(request_id(), None);
+}
+
+#[tokio::test]
+async fn panic_in_async_scope_restores_the_outer_value() {
+    request("outer")
+        .scope(async {
+            let inner = request("inner").scope(async {
+                tokio::task::yield_now().await;
+                panic!("boom after an await");
+            });
+            let caught = CatchUnwind(Box::pin(inner)).await;
+            assert!(caught.is_err());
+            assert_eq!(request_id().as_deref(), Some("outer"));
+        })
+        .await;
+    assert_eq!(request_id(), None);
+}
+
+#[test]
+fn panic_inside_with_leaves_the_context_readable() {
+    request("r-1").sync_scope(|| {
+        let caught = catch_unwind(|| RequestCtx::with(|_| panic!("boom in a reader")));
+        assert!(caught.is_err());
+        assert_eq!(request_id().as_deref(), Some("r-1"));
+    });
+}
+
+const WORKERS: usize = 4;
+
+/// Runs one task on every worker thread at once (each blocks on a barrier until all are there)
+/// and returns what each saw: its thread and whether any `RequestCtx` was set.
+async fn probe_every_worker() -> Vec<(std::thread::ThreadId, bool)> {
+    let barrier = Arc::new(Barrier::new(WORKERS));
+    let probes: Vec<_> = (0..WORKERS)
+        .map(|_| {
+            let barrier = Arc::clone(&barrier);
+            tokio::spawn(async move {
+                barrier.wait();
+                (
+                    std::thread::current().id(),
+                    RequestCtx::try_current().is_some(),
+                )
+            })
+        })
+        .collect();
+    let mut seen = Vec::new();
+    for probe in probes {
+        seen.push(probe.await.expect("probe"));
+    }
+    seen
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn panicking_tasks_leave_no_context_on_any_worker() {
+    let mut tasks = Vec::new();
+    for i in 0..200 {
+        tasks.push(tokio::spawn(request(&format!("r-{i}")).scope(async move {
+            tokio::task::yield_now().await;
+            assert!(i % 2 == 1, "request {i} failed");
+            request_id()
+        })));
+    }
+    let mut panicked = 0;
+    for (i, task) in tasks.into_iter().enumerate() {
+        match task.await {
+            Ok(seen) => assert_eq!(seen, Some(format!("r-{i}"))),
+            Err(error) => {
+                assert!(error.is_panic());
+                panicked += 1;
+            }
+        }
+    }
+    assert_eq!(panicked, 100);
+
+    let probes = probe_every_worker().await;
+    let threads: HashSet<_> = probes.iter().map(|(thread, _)| *thread).collect();
+    assert_eq!(threads.len(), WORKERS, "every worker was probed");
+    assert!(
+        probes.iter().all(|(_, has_context)| !has_context),
+        "a worker still carries a context: {probes:?}"
+    );
+}
