@@ -1,3 +1,4 @@
+// Setting the same field twice is a compile error naming the field and pointing at the second call.
 use context_runtime::RequestContext;
 
 #[derive(RequestContext)]

@@ -1,3 +1,4 @@
+// Leaving a required field unset is a compile error at `.build()` naming the field.
 use context_runtime::RequestContext;
 
 #[derive(RequestContext)]

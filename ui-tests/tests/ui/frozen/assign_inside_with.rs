@@ -1,0 +1,11 @@
+// Assigning a field inside `with` fails: the closure receives `&RequestCtx`, a shared borrow.
+use context_runtime::RequestContext;
+
+#[derive(RequestContext)]
+pub struct RequestCtx {
+    tenant: u64,
+}
+
+fn main() {
+    RequestCtx::with(|c| c.tenant = 8);
+}
