@@ -1,44 +1,16 @@
 //! Every rule a user can break, checked on the parsed model. All violations are recorded in the
 //! [`Ctxt`], so one compile reports them all.
 
-use syn::{GenericArgument, Path, PathArguments, ReturnType, Type, TypeParamBound, Visibility};
+use syn::Visibility;
 
 use crate::ast::{Field, Input};
 use crate::ctxt::Ctxt;
 
-/// Field names that would shadow the context's own API (getters are named after fields).
-const RESERVED: &[&str] = &[
-    "builder",
-    "scope",
-    "sync_scope",
-    "current",
-    "try_current",
-    "with",
-    "try_with",
-];
-
-/// Types whose whole point is mutation through a shared reference.
-const INTERIOR_MUTABILITY: &[&str] = &[
-    "Cell",
-    "RefCell",
-    "UnsafeCell",
-    "SyncUnsafeCell",
-    "OnceCell",
-    "OnceLock",
-    "LazyCell",
-    "LazyLock",
-    "Lazy",
-    "Mutex",
-    "RwLock",
-    "ReentrantMutex",
-    "Once",
-];
-
 pub(crate) fn check(cx: &mut Ctxt, input: &Input<'_>) {
     for field in &input.fields {
         private(cx, field);
-        reserved_name(cx, field);
-        frozen_type(cx, field.ty);
+        name_clashes(cx, input, field);
+        frozen_type(cx, field);
         attribute_conflicts(cx, field);
     }
 }
@@ -56,17 +28,35 @@ fn private(cx: &mut Ctxt, field: &Field<'_>) {
     }
 }
 
-fn reserved_name(cx: &mut Ctxt, field: &Field<'_>) {
-    let name = field.ident.to_string();
-    if RESERVED.contains(&name.as_str()) {
-        cx.error_spanned_by(
-            field.ident,
-            format_args!(
-                "a field named `{name}` would shadow `RequestContext::{name}` (getters are named \
-                 after fields): rename the field"
-            ),
-        );
-    }
+fn name_clashes(cx: &mut Ctxt, input: &Input<'_>, field: &Field<'_>) {
+    let (name, context) = (&field.name, input.ident);
+    let clash = if !field.has_getter() {
+        if name == "builder" {
+            format!("the generated `{context}::builder()`")
+        } else {
+            format!("`RequestContext::{name}`")
+        }
+    } else if !field.has_setter() {
+        String::from("the builder's `build()`")
+    } else if let Some(optional) = input.fields.iter().find(|other| {
+        other.option_of.is_some()
+            && input.maybe_setter(other).is_none()
+            && format!("maybe_{}", other.name) == *name
+    }) {
+        format!(
+            "the builder method `maybe_{}` of the optional field `{}`",
+            optional.name, optional.name
+        )
+    } else {
+        return;
+    };
+    cx.error_spanned_by(
+        field.ident,
+        format_args!(
+            "a field named `{name}` would clash with {clash} (getters and setters are named \
+             after fields): rename the field"
+        ),
+    );
 }
 
 fn attribute_conflicts(cx: &mut Ctxt, field: &Field<'_>) {
@@ -95,64 +85,17 @@ fn attribute_conflicts(cx: &mut Ctxt, field: &Field<'_>) {
     }
 }
 
-/// Refuses interior mutability anywhere in a field's type, by name: a context is read-only once
-/// built. A type alias or a user type wrapping a `Mutex` is not seen through; the
-/// `Send + Sync + 'static` bound is checked by the compiler on the real type.
-fn frozen_type(cx: &mut Ctxt, ty: &Type) {
-    match ty {
-        Type::Path(path) => {
-            if let Some(qself) = &path.qself {
-                frozen_type(cx, &qself.ty);
-            }
-            frozen_path(cx, &path.path);
-        }
-        Type::TraitObject(object) => {
-            for bound in &object.bounds {
-                if let TypeParamBound::Trait(bound) = bound {
-                    frozen_path(cx, &bound.path);
-                }
-            }
-        }
-        Type::Array(array) => frozen_type(cx, &array.elem),
-        Type::Slice(slice) => frozen_type(cx, &slice.elem),
-        Type::Reference(reference) => frozen_type(cx, &reference.elem),
-        Type::Ptr(ptr) => frozen_type(cx, &ptr.elem),
-        Type::Paren(paren) => frozen_type(cx, &paren.elem),
-        Type::Group(group) => frozen_type(cx, &group.elem),
-        Type::Tuple(tuple) => tuple.elems.iter().for_each(|ty| frozen_type(cx, ty)),
-        _ => {}
-    }
-}
-
-fn frozen_path(cx: &mut Ctxt, path: &Path) {
-    for segment in &path.segments {
-        let name = segment.ident.to_string();
-        if INTERIOR_MUTABILITY.contains(&name.as_str()) || name.starts_with("Atomic") {
-            cx.error_spanned_by(
-                &segment.ident,
-                format_args!(
-                    "`{name}` allows mutation through a shared reference, and a context is \
-                     read-only once built: store the value itself, not a cell around it; state \
-                     that changes during a request is not context: pass it as a parameter or \
-                     return it"
-                ),
-            );
-        }
-        match &segment.arguments {
-            PathArguments::AngleBracketed(args) => {
-                for arg in &args.args {
-                    if let GenericArgument::Type(ty) = arg {
-                        frozen_type(cx, ty);
-                    }
-                }
-            }
-            PathArguments::Parenthesized(args) => {
-                args.inputs.iter().for_each(|ty| frozen_type(cx, ty));
-                if let ReturnType::Type(_, ty) = &args.output {
-                    frozen_type(cx, ty);
-                }
-            }
-            PathArguments::None => {}
-        }
+/// Refuses interior mutability anywhere in a field's type: a context is read-only once built.
+fn frozen_type(cx: &mut Ctxt, field: &Field<'_>) {
+    for part in &field.mutable_parts {
+        cx.error_spanned_by(
+            part,
+            format_args!(
+                "`{part}` allows mutation through a shared reference, and a context is read-only \
+                 once built: store the value itself; state that changes during a request (or a \
+                 handle to shared state) is not context: pass it explicitly. If `{part}` is a \
+                 type of your own, write its path (`crate::module::{part}`)"
+            ),
+        );
     }
 }

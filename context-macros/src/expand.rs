@@ -37,13 +37,22 @@ fn expand(input: &Input<'_>) -> TokenStream {
     let ident = input.ident;
     let vis = input.vis;
 
-    let getters = input.fields.iter().map(|field| getter(field, vis));
+    let getters = input
+        .fields
+        .iter()
+        .filter(|field| field.has_getter())
+        .map(|field| getter(field, vis));
     let builder = builder(input, &private);
     let debug = debug(input, &private);
-    let assertions = input.fields.iter().map(|field| {
-        let ty = field.ty;
-        quote_spanned!(ty.span()=> const _: () = #private::assert_field::<#ty>();)
-    });
+    // A field already refused for interior mutability is not also reported as `!Sync`.
+    let assertions = input
+        .fields
+        .iter()
+        .filter(|field| field.mutable_parts.is_empty())
+        .map(|field| {
+            let ty = field.ty;
+            quote_spanned!(ty.span()=> const _: () = #private::assert_field::<#ty>();)
+        });
 
     quote! {
         #[allow(non_camel_case_types, clippy::all, clippy::pedantic)]
@@ -60,8 +69,10 @@ fn expand(input: &Input<'_>) -> TokenStream {
                 static __CONTEXT: #private::Current<#ident>;
             }
 
+            // The `for<'__a>` bound keeps a `!Send`/`!Sync` field from being reported a second
+            // time here: the per-field assertions below report it at the field.
             #[automatically_derived]
-            impl #private::RequestContext for #ident {
+            impl #private::RequestContext for #ident where for<'__a> #ident: ::core::marker::Send + ::core::marker::Sync {
                 #[inline]
                 fn __storage() -> &'static #private::LocalKey<#private::Current<Self>> {
                     &__CONTEXT
@@ -77,7 +88,7 @@ fn expand(input: &Input<'_>) -> TokenStream {
 fn getter(field: &Field<'_>, vis: &syn::Visibility) -> TokenStream {
     let ident = field.ident;
     let fallback = docs(field).next().is_none().then(|| {
-        let doc = format!("The `{}` of this context.", ident.unraw());
+        let doc = format!("The `{}` of this context.", field.name);
         quote!(#[doc = #doc])
     });
     let docs = docs(field);
@@ -90,7 +101,7 @@ fn getter(field: &Field<'_>, vis: &syn::Visibility) -> TokenStream {
         let ty = field.ty;
         (quote!(&#ty), quote!(&self.#ident))
     };
-    quote! {
+    quote_spanned! {ident.span()=>
         #(#docs)*
         #fallback
         #[inline]
@@ -209,7 +220,7 @@ impl Builder<'_> {
         });
         let body = quote!(#builder { #(#moved),* });
         let bound = quote!(where #state: #private::IsUnset<#marker>);
-        let doc = format!("Sets `{}`. Each field is set once.", name.unraw());
+        let doc = format!("Sets `{}`. Each field is set once.", field.name);
         let docs = docs(field);
         let Some(inner) = field.option_of else {
             return quote! {
@@ -222,7 +233,15 @@ impl Builder<'_> {
                 }
             };
         };
-        let maybe = format_ident!("maybe_{}", name.unraw());
+        let maybe = input.maybe_setter(field).map(|maybe| {
+            quote! {
+                /// Sets the optional field from an `Option`: `None` leaves it `None`.
+                #[inline]
+                pub fn #maybe(self, value: #ty) -> #after #bound {
+                    #body
+                }
+            }
+        });
         quote! {
             #[doc = #doc]
             #[doc = ""]
@@ -232,12 +251,7 @@ impl Builder<'_> {
                 let value = ::core::option::Option::Some(value);
                 #body
             }
-
-            /// Sets the optional field from an `Option`: `None` leaves it `None`.
-            #[inline]
-            pub fn #maybe(self, value: #ty) -> #after #bound {
-                #body
-            }
+            #maybe
         }
     }
 

@@ -50,11 +50,20 @@
 //! - a hidden **tokio task-local** holding a [`Current`] (a shared pointer to the frozen value),
 //!   and the impl of [`RequestContext`], whose provided methods do the rest: `scope`,
 //!   `sync_scope`, `current`, `try_current`, `with`, `try_with`.
-//! - a `Debug` impl that prints `#[context(sensitive)]` fields as [`REDACTED`].
+//! - a `Debug` impl that prints `#[context(sensitive)]` fields as [`REDACTED`] (so every other
+//!   field's type must implement `Debug`; do not also `#[derive(Debug)]`).
 //!
-//! It refuses, at compile time: `pub` fields, field types with interior mutability (`Cell`,
-//! `RefCell`, `Mutex`, `Atomic*`, ... at any depth), field types that are not
-//! `Send + Sync + 'static`, enums, unions, tuple structs and generic structs.
+//! It refuses, at compile time: `pub` fields, field types with interior mutability or shared
+//! handles (`Cell`, `RefCell`, `Mutex`, `RwLock`, `Once*`, `Lazy*`, `Atomic*`, channels, ... at
+//! any depth), field types that are not `Send + Sync + 'static`, field names that would clash
+//! with the generated API (`builder`, `build`, `scope`, `with`, ...), enums, unions, tuple structs
+//! and generic structs.
+//!
+//! Two limits of a derive: the interior-mutability check reads the type as written, so a type
+//! alias, or a struct of your own wrapping a `Mutex`, is not seen through (a type of your own
+//! that is merely *named* `Cell` is accepted when written with its path, `geo::Cell`); and Rust
+//! privacy lets code in the module that defines the context touch its fields, so declare the
+//! context in a module of its own.
 //!
 //! # Field attributes
 //!
