@@ -57,7 +57,9 @@ fn expand(input: &Input<'_>) -> TokenStream {
     quote! {
         #[allow(non_camel_case_types, clippy::all, clippy::pedantic)]
         const _: () = {
+            // An unused getter is not worth a warning: rustc still says when a field is never read.
             #[automatically_derived]
+            #[allow(dead_code)]
             impl #ident {
                 #(#getters)*
             }
