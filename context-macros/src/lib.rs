@@ -12,6 +12,7 @@ mod attr;
 mod check;
 mod ctxt;
 mod expand;
+mod with_context;
 
 use proc_macro::TokenStream;
 use syn::{DeriveInput, parse_macro_input};
@@ -21,4 +22,11 @@ use syn::{DeriveInput, parse_macro_input};
 pub fn derive_request_context(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
     expand::derive(&input).into()
+}
+
+/// Makes the spawn calls in a function, impl block, trait or inline module carry the request
+/// context. Documented in `context-runtime`, which re-exports it.
+#[proc_macro_attribute]
+pub fn with_context(args: TokenStream, item: TokenStream) -> TokenStream {
+    with_context::expand(args.into(), item.into()).into()
 }

@@ -38,6 +38,11 @@ use crate::{Current, Scoped};
 /// assert!(RequestCtx::try_current().is_none());
 /// # }
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a request context",
+    label = "not a request context",
+    note = "derive it: `#[derive(RequestContext)] struct {Self} {{ .. }}`"
+)]
 pub trait RequestContext: Sized + Send + Sync + 'static {
     /// The task-local that holds the current value of this type. Generated; not part of the API.
     #[doc(hidden)]

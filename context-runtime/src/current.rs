@@ -5,7 +5,7 @@ use std::future::Future;
 use std::ops::Deref;
 use std::sync::Arc;
 
-use crate::{RequestContext, Scoped};
+use crate::{RequestContext, Scoped, registry};
 
 /// A shared, read-only handle to a context value, returned by
 /// [`RequestContext::current`].
@@ -34,6 +34,14 @@ pub struct Current<T>(Arc<T>);
 impl<T> Current<T> {
     pub(crate) fn new(value: T) -> Self {
         Self(Arc::new(value))
+    }
+
+    pub(crate) fn from_arc(value: Arc<T>) -> Self {
+        Self(value)
+    }
+
+    pub(crate) fn into_arc(self) -> Arc<T> {
+        self.0
     }
 
     /// Whether two handles point at the same context value (not merely equal ones).
@@ -67,6 +75,7 @@ impl<T: RequestContext> Current<T> {
     /// # }
     /// ```
     pub fn scope<F: Future>(self, fut: F) -> Scoped<T, F> {
+        registry::register::<T>();
         Scoped::new(T::__storage().scope(self, fut))
     }
 
@@ -81,6 +90,7 @@ impl<T: RequestContext> Current<T> {
     /// assert_eq!(tenant, 7);
     /// ```
     pub fn sync_scope<R>(self, f: impl FnOnce() -> R) -> R {
+        registry::register::<T>();
         T::__storage().sync_scope(self, f)
     }
 }

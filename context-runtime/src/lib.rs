@@ -80,8 +80,12 @@
 //!
 //! # Spawned work
 //!
-//! A tokio task-local is not inherited by spawned tasks: carry the context into them by hand
-//! with [`RequestContext::current`] and [`Current::scope`].
+//! A tokio task-local is not inherited by spawned tasks. Put [`#[with_context]`](with_context)
+//! on the functions that spawn, and every spawn call in them carries the contexts set at the
+//! call. By hand: [`Snapshot`] captures the current contexts and runs a future, a stream or a
+//! closure inside them later; [`spawn`], [`spawn_blocking`], [`spawn_local`] and
+//! [`spawn_thread`] spawn with them; [`ContextExt::in_current_context`] wraps a future or a
+//! stream.
 
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_auto_cfg))]
@@ -89,13 +93,20 @@
 mod builder;
 mod context;
 mod current;
+mod in_context;
 mod redact;
+mod registry;
 mod scope;
+mod snapshot;
+mod spawn;
 
 pub use context::RequestContext;
 pub use current::Current;
+pub use in_context::{ContextExt, InContext};
 pub use redact::REDACTED;
 pub use scope::Scoped;
+pub use snapshot::Snapshot;
+pub use spawn::{spawn, spawn_blocking, spawn_local, spawn_thread};
 
 /// Derives a frozen request context: builder, getters, `Debug`, task-local storage and
 /// [`RequestContext`](trait@RequestContext). See the [crate documentation](crate).
@@ -115,14 +126,66 @@ pub use scope::Scoped;
 /// ```
 pub use context_macros::RequestContext;
 
+/// Makes spawned work keep the request context: rewrites the spawn calls in a function (sync or
+/// async, free, method or trait-impl function), in every function of an impl block or a trait
+/// (default bodies), or in every function of an inline module.
+///
+/// tokio's task-locals are not inherited by spawned tasks; with this attribute, every spawn call
+/// in the body captures the contexts set **at the call** (a [`Snapshot`]) and the spawned work
+/// runs inside them: around every poll for tasks, for the whole closure for blocking work and
+/// threads. The parent may leave its scope right after spawning; the child keeps what it got.
+///
+/// - `#[with_context]` carries every context type set at the spawn call;
+/// - `#[with_context(RequestCtx, TenantCtx)]` carries exactly those types (a type that does not
+///   derive `RequestContext` is a compile error);
+/// - `#[with_context(crate = path)]` names this crate when it is re-exported.
+///
+/// Rewritten calls: `tokio::spawn`, `tokio::task::spawn`, `spawn_blocking`, `spawn_local`,
+/// `std::thread::spawn`, bare `spawn(..)` / `spawn_blocking(..)` / `spawn_local(..)`, and the
+/// methods `.spawn(..)` (`JoinSet`, `runtime::Handle`, `task::Builder`, `thread::Builder`,
+/// `thread::Scope`), `.spawn_blocking(..)`, `.spawn_local(..)`, `.spawn_on(..)`,
+/// `.spawn_local_on(..)`, `.spawn_blocking_on(..)` and `.spawn_scoped(..)`. Closures and async
+/// blocks in the body are included; nested `fn` items are not (they are other functions), nor
+/// are calls written inside macro invocations (`tokio::select!`, `vec![]`): use
+/// [`ContextExt::in_current_context`] or [`spawn`] there.
+///
+/// ```
+/// use context_runtime::{RequestContext, with_context};
+///
+/// #[derive(RequestContext)]
+/// struct RequestCtx { request_id: String }
+///
+/// fn request_id() -> String { RequestCtx::with(|c| c.request_id().clone()) }
+///
+/// #[with_context]
+/// async fn place_order() -> (String, String, String) {
+///     let task = tokio::spawn(async { request_id() });
+///     let blocking = tokio::task::spawn_blocking(request_id);
+///     let thread = std::thread::spawn(request_id);
+///     (task.await.unwrap(), blocking.await.unwrap(), thread.join().unwrap())
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// let ctx = RequestCtx::builder().request_id("r-1".into()).build();
+/// let seen = ctx.scope(place_order()).await;
+/// assert_eq!(seen, ("r-1".into(), "r-1".into(), "r-1".into()));
+/// # }
+/// ```
+pub use context_macros::with_context;
+
 /// Items used by generated code. Not public API: no semver guarantees.
 #[doc(hidden)]
 pub mod __private {
     pub use crate::builder::{IsUnset, Optional, Required, Set, Unset};
     pub use crate::redact::Redacted;
-    pub use crate::{Current, RequestContext};
+    pub use crate::spawn::bind;
+    pub use crate::{Current, RequestContext, Snapshot};
     pub use tokio::task::LocalKey;
     pub use tokio::task_local;
+
+    /// Refuses, at the type's name in `#[with_context(..)]`, a type that is not a context.
+    pub const fn assert_context<T: RequestContext>() {}
 
     /// Refuses, at the field's type, a context field that could not live in a task-local shared
     /// across threads.

@@ -1,0 +1,238 @@
+//! [`Snapshot`]: the contexts set at one point, captured to be entered again elsewhere.
+
+use std::fmt;
+use std::future::{Future, poll_fn};
+use std::pin::pin;
+use std::sync::Arc;
+use std::task::{Context, Poll, Waker};
+
+use smallvec::SmallVec;
+
+use crate::{Current, InContext, RequestContext, registry};
+
+/// The context values set at one point of the program, captured so that work running later,
+/// elsewhere, runs inside them: Node's `AsyncLocalStorage.snapshot()`, Python's
+/// `copy_context()`.
+///
+/// Capturing costs one reference-count increment per context set; entering costs what a
+/// `scope` costs. A snapshot with nothing in it is free to enter.
+///
+/// ```
+/// use context_runtime::{RequestContext, Snapshot};
+///
+/// #[derive(RequestContext)]
+/// struct RequestCtx { request_id: String }
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// let ctx = RequestCtx::builder().request_id("r-1".into()).build();
+/// let snapshot = ctx.sync_scope(Snapshot::capture);
+///
+/// // Later, outside the scope: a closure, a future, on another thread...
+/// assert_eq!(snapshot.clone().sync_scope(|| RequestCtx::with(|c| c.request_id().clone())), "r-1");
+/// let id = tokio::task::spawn_blocking(snapshot.bind(|| RequestCtx::with(|c| c.request_id().clone())));
+/// assert_eq!(id.await.unwrap(), "r-1");
+/// assert!(RequestCtx::try_current().is_none());
+/// # }
+/// ```
+#[derive(Clone, Default)]
+pub struct Snapshot {
+    /// `None` only while the entry is entered (or after a panic while it was).
+    entries: SmallVec<[Option<Entry>; 2]>,
+}
+
+impl Snapshot {
+    /// Captures every context type that is set on this task (or thread) now.
+    ///
+    /// ```
+    /// # use context_runtime::{RequestContext, Snapshot};
+    /// # #[derive(RequestContext)] struct A { a: u8 }
+    /// # #[derive(RequestContext)] struct B { b: u8 }
+    /// let snapshot = A::builder().a(1).build().sync_scope(|| B::builder().b(2).build().sync_scope(Snapshot::capture));
+    /// assert_eq!(snapshot.len(), 2);
+    /// assert!(Snapshot::capture().is_empty());
+    /// ```
+    pub fn capture() -> Self {
+        registry::with_registrations(|registrations| Self {
+            entries: registrations
+                .iter()
+                .filter_map(|registration| (registration.capture)())
+                .map(Some)
+                .collect(),
+        })
+    }
+
+    /// A snapshot holding nothing: entering it changes nothing.
+    ///
+    /// ```
+    /// # use context_runtime::Snapshot;
+    /// assert!(Snapshot::empty().is_empty());
+    /// ```
+    pub fn empty() -> Self {
+        Self::default()
+    }
+
+    /// Adds `T`'s current value, if one is set: builds a snapshot of exactly the named types.
+    ///
+    /// ```
+    /// # use context_runtime::{RequestContext, Snapshot};
+    /// # #[derive(RequestContext)] struct A { a: u8 }
+    /// # #[derive(RequestContext)] struct B { b: u8 }
+    /// let only_a = A::builder().a(1).build().sync_scope(|| {
+    ///     B::builder().b(2).build().sync_scope(|| Snapshot::empty().with_current::<A>())
+    /// });
+    /// assert_eq!(only_a.len(), 1);
+    /// only_a.sync_scope(|| assert!(A::try_current().is_some() && B::try_current().is_none()));
+    /// ```
+    #[must_use]
+    pub fn with_current<T: RequestContext>(mut self) -> Self {
+        if let Some(entry) = Entry::capture::<T>() {
+            self.entries.push(Some(entry));
+        }
+        self
+    }
+
+    /// How many context values this snapshot holds.
+    ///
+    /// ```
+    /// # use context_runtime::Snapshot;
+    /// assert_eq!(Snapshot::empty().len(), 0);
+    /// ```
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether this snapshot holds no context at all.
+    ///
+    /// ```
+    /// # use context_runtime::Snapshot;
+    /// assert!(Snapshot::capture().is_empty()); // nothing is set here
+    /// ```
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Runs `inner` (a future or a stream) inside the captured contexts: they are entered around
+    /// every poll, whatever task or thread polls it.
+    ///
+    /// ```
+    /// # use context_runtime::{RequestContext, Snapshot};
+    /// # #[derive(RequestContext)] struct Ctx { tenant: u64 }
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let snapshot = Ctx::builder().tenant(7).build().sync_scope(Snapshot::capture);
+    /// let child = tokio::spawn(snapshot.scope(async { *Ctx::current().tenant() }));
+    /// assert_eq!(child.await.unwrap(), 7);
+    /// # }
+    /// ```
+    pub fn scope<T>(self, inner: T) -> InContext<T> {
+        InContext::new(inner, self)
+    }
+
+    /// Runs the closure `f` inside the captured contexts, now.
+    ///
+    /// ```
+    /// # use context_runtime::{RequestContext, Snapshot};
+    /// # #[derive(RequestContext)] struct Ctx { tenant: u64 }
+    /// let snapshot = Ctx::builder().tenant(7).build().sync_scope(Snapshot::capture);
+    /// assert_eq!(snapshot.sync_scope(|| *Ctx::current().tenant()), 7);
+    /// ```
+    pub fn sync_scope<R>(mut self, f: impl FnOnce() -> R) -> R {
+        self.enter(f)
+    }
+
+    /// Binds the closure `f` to the captured contexts: calling the result runs `f` inside them.
+    /// This is what a `spawn_blocking` closure or a thread body needs.
+    ///
+    /// ```
+    /// # use context_runtime::{RequestContext, Snapshot};
+    /// # #[derive(RequestContext)] struct Ctx { tenant: u64 }
+    /// let job = Ctx::builder().tenant(7).build().sync_scope(|| Snapshot::capture().bind(|| *Ctx::current().tenant()));
+    /// assert_eq!(std::thread::spawn(job).join().unwrap(), 7);
+    /// ```
+    pub fn bind<F: FnOnce() -> R, R>(self, f: F) -> impl FnOnce() -> R {
+        move || self.sync_scope(f)
+    }
+
+    /// Runs `f` with every captured value entered, and keeps the values for the next time.
+    pub(crate) fn enter<R>(&mut self, f: impl FnOnce() -> R) -> R {
+        if self.entries.is_empty() {
+            return f();
+        }
+        let mut f = Some(f);
+        let mut result = None;
+        enter_all(&mut self.entries, &mut || result = f.take().map(|f| f()));
+        match result {
+            Some(result) => result,
+            None => unreachable!("enter_all runs its closure exactly once"),
+        }
+    }
+}
+
+/// Enters the first entry, then the rest inside it, then runs `f`. Not generic, so the recursion
+/// is one function however many entries there are.
+fn enter_all(entries: &mut [Option<Entry>], f: &mut dyn FnMut()) {
+    let Some((first, rest)) = entries.split_first_mut() else {
+        return f();
+    };
+    match first.take() {
+        Some(entry) => *first = entry.0.enter(&mut || enter_all(rest, f)),
+        // Lost to a panic during an earlier entering: run without it rather than fail again.
+        None => enter_all(rest, f),
+    }
+}
+
+impl fmt::Debug for Snapshot {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names = self
+            .entries
+            .iter()
+            .flatten()
+            .map(|entry| entry.0.type_name());
+        f.debug_tuple("Snapshot")
+            .field(&names.collect::<Vec<_>>())
+            .finish()
+    }
+}
+
+/// One captured context value, its type erased. An `Arc<T>` unsized to a trait object: capturing
+/// allocates nothing.
+#[derive(Clone)]
+pub(crate) struct Entry(Arc<dyn Erased>);
+
+impl Entry {
+    pub(crate) fn capture<T: RequestContext>() -> Option<Self> {
+        T::try_current().map(|current| Self(current.into_arc()))
+    }
+}
+
+trait Erased: Send + Sync + 'static {
+    /// Runs `f` with this value set as the current context of its type, then gives the value back
+    /// (`None` only if `f` panicked).
+    fn enter(self: Arc<Self>, f: &mut dyn FnMut()) -> Option<Entry>;
+
+    fn type_name(&self) -> &'static str;
+}
+
+impl<T: RequestContext> Erased for T {
+    fn enter(self: Arc<Self>, f: &mut dyn FnMut()) -> Option<Entry> {
+        // tokio's public API can enter a task-local and hand the value back without touching the
+        // reference count only through a `TaskLocalFuture`: build one around `f`, poll it once
+        // (it completes at once) and take the value back out.
+        let mut scoped = pin!(T::__storage().scope(
+            Current::from_arc(self),
+            poll_fn(|_| {
+                f();
+                Poll::Ready(())
+            })
+        ));
+        let _ = scoped
+            .as_mut()
+            .poll(&mut Context::from_waker(Waker::noop()));
+        scoped.take_value().map(|current| Entry(current.into_arc()))
+    }
+
+    fn type_name(&self) -> &'static str {
+        crate::context::short_type_name::<T>()
+    }
+}
