@@ -2,6 +2,7 @@
 
 use std::fmt;
 use std::future::{Future, poll_fn};
+use std::panic::{RefUnwindSafe, UnwindSafe};
 use std::pin::pin;
 use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
@@ -181,6 +182,11 @@ fn enter_all(entries: &mut [Option<Entry>], f: &mut dyn FnMut()) {
         None => enter_all(rest, f),
     }
 }
+
+// A context value is frozen (the derive refuses interior mutability), so a panic can never
+// leave one half-changed: a snapshot is safe to use across `catch_unwind`.
+impl UnwindSafe for Snapshot {}
+impl RefUnwindSafe for Snapshot {}
 
 impl fmt::Debug for Snapshot {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -96,6 +96,8 @@ where
 /// What `#[with_context]` wraps spawn arguments in. Not public API.
 #[doc(hidden)]
 pub mod bind {
+    use std::marker::PhantomData;
+
     use super::{Future, InContext, Snapshot};
 
     /// The argument of a call that always takes a future (`tokio::spawn`, `spawn_local`, ...).
@@ -108,50 +110,89 @@ pub mod bind {
         snapshot.bind(f)
     }
 
-    /// The argument of a call that takes a future or a closure depending on the receiver
-    /// (`.spawn(..)` of a `JoinSet`, a runtime `Handle` or a `thread::Builder`, bare `spawn(..)`).
-    /// The generated code calls `(&&Either::new(..)).__bind()`: method resolution picks
-    /// [`AsFuture`] when the argument is a future, and falls back to [`AsClosure`] otherwise.
-    pub struct Either<T> {
-        parts: std::cell::Cell<Option<(Snapshot, T)>>,
-    }
+    /// Which of the two binds an argument needs, for calls that take a future or a closure
+    /// depending on the receiver (`.spawn(..)` of a `JoinSet`, a runtime `Handle` or a
+    /// `thread::Builder`, bare `spawn(..)`). The generated code evaluates the argument, then calls
+    /// `(&&Probe::of(&arg)).__kind().bind(snapshot, arg)`: method resolution tries [`AsFuture`]
+    /// first, then [`AsClosure`], then [`AsNeither`], whose `bind` explains the mistake.
+    pub struct Probe<T>(PhantomData<fn() -> T>);
 
-    impl<T> Either<T> {
-        pub fn new(snapshot: Snapshot, value: T) -> Self {
-            Self {
-                parts: std::cell::Cell::new(Some((snapshot, value))),
-            }
-        }
-
-        fn take(&self) -> (Snapshot, T) {
-            match self.parts.take() {
-                Some(parts) => parts,
-                None => unreachable!("the generated code binds each argument once"),
-            }
+    impl<T> Probe<T> {
+        pub fn of(_: &T) -> Self {
+            Self(PhantomData)
         }
     }
 
-    /// Chosen first, when the argument is a future.
-    pub trait AsFuture<F> {
-        fn __bind(&self) -> InContext<F>;
+    impl<T> Clone for Probe<T> {
+        fn clone(&self) -> Self {
+            *self
+        }
     }
 
-    impl<F: Future> AsFuture<F> for &Either<F> {
-        fn __bind(&self) -> InContext<F> {
-            let (snapshot, future) = self.take();
+    impl<T> Copy for Probe<T> {}
+
+    pub trait AsFuture {
+        fn __kind(&self) -> FutureKind;
+    }
+
+    impl<F: Future> AsFuture for &Probe<F> {
+        fn __kind(&self) -> FutureKind {
+            FutureKind
+        }
+    }
+
+    pub trait AsClosure<R> {
+        fn __kind(&self) -> ClosureKind;
+    }
+
+    impl<F: FnOnce() -> R, R> AsClosure<R> for Probe<F> {
+        fn __kind(&self) -> ClosureKind {
+            ClosureKind
+        }
+    }
+
+    pub trait AsNeither<T> {
+        fn __kind(self) -> NeitherKind<T>;
+    }
+
+    impl<T> AsNeither<T> for Probe<T> {
+        fn __kind(self) -> NeitherKind<T> {
+            NeitherKind(PhantomData)
+        }
+    }
+
+    pub struct FutureKind;
+
+    impl FutureKind {
+        pub fn bind<F: Future>(self, snapshot: Snapshot, future: F) -> InContext<F> {
             snapshot.scope(future)
         }
     }
 
-    /// Chosen otherwise: the argument is a closure.
-    pub trait AsClosure<F, R> {
-        fn __bind(&self) -> impl FnOnce() -> R;
-    }
+    pub struct ClosureKind;
 
-    impl<F: FnOnce() -> R, R> AsClosure<F, R> for Either<F> {
-        fn __bind(&self) -> impl FnOnce() -> R {
-            let (snapshot, f) = self.take();
+    impl ClosureKind {
+        pub fn bind<F: FnOnce() -> R, R>(self, snapshot: Snapshot, f: F) -> impl FnOnce() -> R {
             snapshot.bind(f)
         }
     }
+
+    pub struct NeitherKind<T>(PhantomData<fn() -> T>);
+
+    impl<T> NeitherKind<T> {
+        pub fn bind(self, _: Snapshot, value: T) -> T
+        where
+            T: Spawnable,
+        {
+            value
+        }
+    }
+
+    /// Implemented by nothing: reached only when a spawn call's argument is neither a future nor
+    /// a closure, to say so.
+    #[diagnostic::on_unimplemented(
+        message = "`{Self}` is neither a future nor a closure, so it cannot be spawned",
+        label = "spawn calls take a future (`async {{ .. }}`) or a closure (`|| ..`)"
+    )]
+    pub trait Spawnable {}
 }

@@ -1,13 +1,16 @@
 //! The body visitor: wraps the argument of every spawn call so that it carries a snapshot of the
 //! contexts taken at the call. Closures and async blocks are visited; nested items are not (they
-//! are other functions, with their own attribute or none). Calls inside macro invocations are
-//! token soup and are not seen.
+//! are other functions, with their own attribute or none). Macro invocations whose arguments are
+//! comma-separated expressions (`vec![..]`, `assert!(..)`, `tokio::join!(..)`) are visited too;
+//! macros with a syntax of their own (`tokio::select!`) are token soup and are left alone.
 
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
+use syn::parse::Parser;
+use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 use syn::visit_mut::{self, VisitMut};
-use syn::{Block, Expr, ImplItem, Item, Path, TraitItem};
+use syn::{Block, Expr, ImplItem, Item, Macro, Path, Token, TraitItem};
 
 use super::args::Args;
 
@@ -16,6 +19,7 @@ pub(crate) fn rewrite(args: &Args, item: &mut Item) {
     let mut rewriter = Rewriter {
         capture: capture(args),
         args,
+        rewritten: 0,
     };
     rewriter.item(item);
 }
@@ -33,6 +37,8 @@ struct Rewriter<'a> {
     args: &'a Args,
     /// The expression that takes the snapshot at a spawn call.
     capture: TokenStream,
+    /// Spawn calls rewritten so far.
+    rewritten: usize,
 }
 
 fn capture(args: &Args) -> TokenStream {
@@ -90,23 +96,46 @@ impl Rewriter<'_> {
         }
     }
 
-    fn wrap(&self, takes: Takes, arg: &mut Expr) {
+    fn wrap(&mut self, takes: Takes, arg: &mut Expr) {
         let (private, capture) = (&self.args.private, &self.capture);
         let wrapped = match takes {
             Takes::Future => quote_spanned!(arg.span()=> #private::bind::future(#capture, #arg)),
             Takes::Closure => quote_spanned!(arg.span()=> #private::bind::closure(#capture, #arg)),
-            Takes::Either => quote_spanned! {arg.span()=> {
-                use #private::bind::{AsClosure as _, AsFuture as _};
-                (&&#private::bind::Either::new(#capture, #arg)).__bind()
-            }},
+            Takes::Either => quote_spanned! {arg.span()=>
+                match #arg {
+                    __context_arg => {
+                        #[allow(unused_imports)] // only one of the three is picked
+                        use #private::bind::{AsClosure as _, AsFuture as _, AsNeither as _};
+                        (&&#private::bind::Probe::of(&__context_arg)).__kind().bind(#capture, __context_arg)
+                    }
+                }
+            },
         };
         *arg = Expr::Verbatim(wrapped);
+        self.rewritten += 1;
     }
 }
 
 impl VisitMut for Rewriter<'_> {
     /// A nested item is another function: it is not part of this body.
     fn visit_item_mut(&mut self, _: &mut Item) {}
+
+    /// A macro whose arguments are expressions: rewrite inside them, and re-emit them only if
+    /// something changed, so every other macro keeps its tokens untouched.
+    fn visit_macro_mut(&mut self, mac: &mut Macro) {
+        let Ok(mut exprs) =
+            Punctuated::<Expr, Token![,]>::parse_terminated.parse2(mac.tokens.clone())
+        else {
+            return;
+        };
+        let before = self.rewritten;
+        for expr in &mut exprs {
+            self.visit_expr_mut(expr);
+        }
+        if self.rewritten != before {
+            mac.tokens = quote!(#exprs);
+        }
+    }
 
     fn visit_expr_mut(&mut self, expr: &mut Expr) {
         // Inner spawn calls first: a spawn inside a spawned closure is rewritten too.
