@@ -102,7 +102,7 @@ async fn bare_tokio_forms() -> Vec<(&'static str, Option<String>)> {
         ("bare tokio spawn", spawn(async { seen() }).await.unwrap()),
         (
             "bare spawn_blocking",
-            spawn_blocking(|| seen()).await.unwrap(),
+            spawn_blocking(seen).await.unwrap(),
         ),
     ]
 }
