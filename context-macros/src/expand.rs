@@ -90,7 +90,7 @@ fn expand(input: &Input<'_>) -> TokenStream {
 fn getter(field: &Field<'_>, vis: &syn::Visibility) -> TokenStream {
     let ident = field.ident;
     let fallback = docs(field).next().is_none().then(|| {
-        let doc = format!("The `{}` of this context.", field.name);
+        let doc = format!(" The `{}` of this context.", field.name);
         quote!(#[doc = #doc])
     });
     let docs = docs(field);
@@ -161,9 +161,9 @@ impl Builder<'_> {
             .enumerate()
             .map(|(i, field)| self.setters(i, field));
         let build = self.build();
-        let doc = format!("Builder of [`{context}`], returned by [`{context}::builder`].");
+        let doc = format!(" Builder of [`{context}`], returned by [`{context}::builder`].");
         let builder_doc = format!(
-            "Starts building a [`{context}`]: call one method per field, then `.build()`. A \
+            " Starts building a [`{context}`]: call one method per field, then `.build()`. A \
              required field left unset, or a field set twice, is a compile error naming it."
         );
         quote! {
@@ -222,12 +222,14 @@ impl Builder<'_> {
         });
         let body = quote!(#builder { #(#moved),* });
         let bound = quote!(where #state: #private::IsUnset<#marker>);
-        let doc = format!("Sets `{}`. Each field is set once.", field.name);
+        let doc = format!(" Sets `{}`. Each field is set once.", field.name);
+        // A blank line between our sentence and the field's own docs, when it has some.
+        let separator = docs(field).next().is_some().then(|| quote!(#[doc = ""]));
         let docs = docs(field);
         let Some(inner) = field.option_of else {
             return quote! {
                 #[doc = #doc]
-                #[doc = ""]
+                #separator
                 #(#docs)*
                 #[inline]
                 pub fn #name(self, value: #ty) -> #after #bound {
@@ -246,7 +248,7 @@ impl Builder<'_> {
         });
         quote! {
             #[doc = #doc]
-            #[doc = ""]
+            #separator
             #(#docs)*
             #[inline]
             pub fn #name(self, value: #inner) -> #after #bound {

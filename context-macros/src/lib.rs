@@ -14,6 +14,9 @@ mod ctxt;
 mod expand;
 mod with_context;
 
+#[cfg(test)]
+mod snapshots;
+
 use proc_macro::TokenStream;
 use syn::{DeriveInput, parse_macro_input};
 

@@ -1,0 +1,237 @@
+/// Facts about one request, set once at the edge.
+pub struct RequestCtx {
+    /// The request's id.
+    request_id: String,
+    user: Option<String>,
+    #[context(default = 1)]
+    attempt: u32,
+    #[context(sensitive)]
+    token: String,
+}
+#[allow(non_camel_case_types, clippy::all, clippy::pedantic)]
+const _: () = {
+    #[automatically_derived]
+    #[allow(dead_code)]
+    impl RequestCtx {
+        /// The request's id.
+        #[inline]
+        #[must_use]
+        pub fn request_id(&self) -> &String {
+            &self.request_id
+        }
+        /// The `user` of this context.
+        #[inline]
+        #[must_use]
+        pub fn user(&self) -> ::core::option::Option<&String> {
+            self.user.as_ref()
+        }
+        /// The `attempt` of this context.
+        #[inline]
+        #[must_use]
+        pub fn attempt(&self) -> &u32 {
+            &self.attempt
+        }
+        /// The `token` of this context.
+        #[inline]
+        #[must_use]
+        pub fn token(&self) -> &String {
+            &self.token
+        }
+    }
+    mod __fields {
+        pub enum request_id {}
+        pub enum user {}
+        pub enum attempt {}
+        pub enum token {}
+    }
+    /// Builder of [`RequestCtx`], returned by [`RequestCtx::builder`].
+    #[must_use = "a builder does nothing until `.build()` is called"]
+    pub struct RequestCtxBuilder<__S0, __S1, __S2, __S3> {
+        request_id: __S0,
+        user: __S1,
+        attempt: __S2,
+        token: __S3,
+    }
+    #[automatically_derived]
+    impl RequestCtx {
+        /// Starts building a [`RequestCtx`]: call one method per field, then `.build()`. A required field left unset, or a field set twice, is a compile error naming it.
+        #[inline]
+        pub fn builder() -> RequestCtxBuilder<
+            ::context_runtime::__private::Unset<__fields::request_id>,
+            ::context_runtime::__private::Unset<__fields::user>,
+            ::context_runtime::__private::Unset<__fields::attempt>,
+            ::context_runtime::__private::Unset<__fields::token>,
+        > {
+            RequestCtxBuilder {
+                request_id: ::context_runtime::__private::Unset::NEW,
+                user: ::context_runtime::__private::Unset::NEW,
+                attempt: ::context_runtime::__private::Unset::NEW,
+                token: ::context_runtime::__private::Unset::NEW,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<__S0, __S1, __S2, __S3> RequestCtxBuilder<__S0, __S1, __S2, __S3> {
+        /// Sets `request_id`. Each field is set once.
+        ///
+        /// The request's id.
+        #[inline]
+        pub fn request_id(
+            self,
+            value: String,
+        ) -> RequestCtxBuilder<
+            ::context_runtime::__private::Set<String>,
+            __S1,
+            __S2,
+            __S3,
+        >
+        where
+            __S0: ::context_runtime::__private::IsUnset<__fields::request_id>,
+        {
+            RequestCtxBuilder {
+                request_id: ::context_runtime::__private::Set(value),
+                user: self.user,
+                attempt: self.attempt,
+                token: self.token,
+            }
+        }
+        /// Sets `user`. Each field is set once.
+        #[inline]
+        pub fn user(
+            self,
+            value: String,
+        ) -> RequestCtxBuilder<
+            __S0,
+            ::context_runtime::__private::Set<Option<String>>,
+            __S2,
+            __S3,
+        >
+        where
+            __S1: ::context_runtime::__private::IsUnset<__fields::user>,
+        {
+            let value = ::core::option::Option::Some(value);
+            RequestCtxBuilder {
+                request_id: self.request_id,
+                user: ::context_runtime::__private::Set(value),
+                attempt: self.attempt,
+                token: self.token,
+            }
+        }
+        /// Sets the optional field from an `Option`: `None` leaves it `None`.
+        #[inline]
+        pub fn maybe_user(
+            self,
+            value: Option<String>,
+        ) -> RequestCtxBuilder<
+            __S0,
+            ::context_runtime::__private::Set<Option<String>>,
+            __S2,
+            __S3,
+        >
+        where
+            __S1: ::context_runtime::__private::IsUnset<__fields::user>,
+        {
+            RequestCtxBuilder {
+                request_id: self.request_id,
+                user: ::context_runtime::__private::Set(value),
+                attempt: self.attempt,
+                token: self.token,
+            }
+        }
+        /// Sets `attempt`. Each field is set once.
+        #[inline]
+        pub fn attempt(
+            self,
+            value: u32,
+        ) -> RequestCtxBuilder<__S0, __S1, ::context_runtime::__private::Set<u32>, __S3>
+        where
+            __S2: ::context_runtime::__private::IsUnset<__fields::attempt>,
+        {
+            RequestCtxBuilder {
+                request_id: self.request_id,
+                user: self.user,
+                attempt: ::context_runtime::__private::Set(value),
+                token: self.token,
+            }
+        }
+        /// Sets `token`. Each field is set once.
+        #[inline]
+        pub fn token(
+            self,
+            value: String,
+        ) -> RequestCtxBuilder<
+            __S0,
+            __S1,
+            __S2,
+            ::context_runtime::__private::Set<String>,
+        >
+        where
+            __S3: ::context_runtime::__private::IsUnset<__fields::token>,
+        {
+            RequestCtxBuilder {
+                request_id: self.request_id,
+                user: self.user,
+                attempt: self.attempt,
+                token: ::context_runtime::__private::Set(value),
+            }
+        }
+        /// Builds the frozen context. Every required field must have been set.
+        #[inline]
+        pub fn build(self) -> RequestCtx
+        where
+            __S0: ::context_runtime::__private::Required<__fields::request_id, String>,
+            __S1: ::context_runtime::__private::Optional<Option<String>>,
+            __S2: ::context_runtime::__private::Optional<u32>,
+            __S3: ::context_runtime::__private::Required<__fields::token, String>,
+        {
+            RequestCtx {
+                request_id: <__S0 as ::context_runtime::__private::Required<
+                    __fields::request_id,
+                    String,
+                >>::into_value(self.request_id),
+                user: ::context_runtime::__private::Optional::or_else(
+                    self.user,
+                    || ::core::option::Option::None,
+                ),
+                attempt: ::context_runtime::__private::Optional::or_else(
+                    self.attempt,
+                    || -> u32 { 1 },
+                ),
+                token: <__S3 as ::context_runtime::__private::Required<
+                    __fields::token,
+                    String,
+                >>::into_value(self.token),
+            }
+        }
+    }
+    #[automatically_derived]
+    impl ::core::fmt::Debug for RequestCtx {
+        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+            f.debug_struct("RequestCtx")
+                .field("request_id", &self.request_id)
+                .field("user", &self.user)
+                .field("attempt", &self.attempt)
+                .field("token", &::context_runtime::__private::Redacted)
+                .finish()
+        }
+    }
+    ::context_runtime::__private::task_local! {
+        static __CONTEXT : ::context_runtime::__private::Current < RequestCtx >;
+    }
+    #[automatically_derived]
+    impl ::context_runtime::__private::RequestContext for RequestCtx
+    where
+        for<'__a> RequestCtx: ::core::marker::Send + ::core::marker::Sync,
+    {
+        #[inline]
+        fn __storage() -> &'static ::context_runtime::__private::LocalKey<
+            ::context_runtime::__private::Current<Self>,
+        > {
+            &__CONTEXT
+        }
+    }
+    const _: () = ::context_runtime::__private::assert_field::<String>();
+    const _: () = ::context_runtime::__private::assert_field::<Option<String>>();
+    const _: () = ::context_runtime::__private::assert_field::<u32>();
+    const _: () = ::context_runtime::__private::assert_field::<String>();
+};
