@@ -1,21 +1,36 @@
 async fn place_order(order: Order) {
     tokio::spawn(
-        ::context_runtime::__private::bind::future(
-            ::context_runtime::__private::Snapshot::capture(),
-            async move { audit(order.id).await },
-        ),
+        match async move { audit(order.id).await } {
+            __context_arg => {
+                #[allow(unused_imports)]
+                use ::context_runtime::__private::bind::{AsFuture as _, AsOther as _};
+                (&&::context_runtime::__private::bind::Probe::of(&__context_arg))
+                    .__kind()
+                    .bind(::context_runtime::__private::Snapshot::capture, __context_arg)
+            }
+        },
     );
     tokio::task::spawn_blocking(
-        ::context_runtime::__private::bind::closure(
-            ::context_runtime::__private::Snapshot::capture(),
-            || render_invoice(),
-        ),
+        match || render_invoice() {
+            __context_arg => {
+                #[allow(unused_imports)]
+                use ::context_runtime::__private::bind::{AsClosure as _, AsOther as _};
+                (&&::context_runtime::__private::bind::Probe::of(&__context_arg))
+                    .__kind()
+                    .bind(::context_runtime::__private::Snapshot::capture, __context_arg)
+            }
+        },
     );
     std::thread::spawn(
-        ::context_runtime::__private::bind::closure(
-            ::context_runtime::__private::Snapshot::capture(),
-            || legacy_sync_call(),
-        ),
+        match || legacy_sync_call() {
+            __context_arg => {
+                #[allow(unused_imports)]
+                use ::context_runtime::__private::bind::{AsClosure as _, AsOther as _};
+                (&&::context_runtime::__private::bind::Probe::of(&__context_arg))
+                    .__kind()
+                    .bind(::context_runtime::__private::Snapshot::capture, __context_arg)
+            }
+        },
     );
     let mut set = tokio::task::JoinSet::new();
     set.spawn(
@@ -23,14 +38,11 @@ async fn place_order(order: Order) {
             __context_arg => {
                 #[allow(unused_imports)]
                 use ::context_runtime::__private::bind::{
-                    AsClosure as _, AsFuture as _, AsNeither as _,
+                    AsFuture as _, AsClosure as _, AsOther as _,
                 };
                 (&&::context_runtime::__private::bind::Probe::of(&__context_arg))
                     .__kind()
-                    .bind(
-                        ::context_runtime::__private::Snapshot::capture(),
-                        __context_arg,
-                    )
+                    .bind(::context_runtime::__private::Snapshot::capture, __context_arg)
             }
         },
     );

@@ -15,7 +15,10 @@ fn expand_file(source: &str) -> String {
     let mut output = proc_macro2::TokenStream::new();
     for mut item in file.items {
         let attrs = attributes(&mut item);
-        if let Some(position) = attrs.iter().position(|attr| attr.path().is_ident("with_context")) {
+        if let Some(position) = attrs
+            .iter()
+            .position(|attr| attr.path().is_ident("with_context"))
+        {
             let attr = attrs.remove(position);
             let args = match attr.meta {
                 syn::Meta::List(list) => list.tokens,
@@ -42,7 +45,10 @@ fn attributes(item: &mut Item) -> &mut Vec<Attribute> {
         Item::Mod(item) => &mut item.attrs,
         Item::Struct(item) => &mut item.attrs,
         Item::Trait(item) => &mut item.attrs,
-        other => panic!("snapshot inputs hold fns, impls, mods, traits and structs, not {}", other.to_token_stream()),
+        other => panic!(
+            "snapshot inputs hold fns, impls, mods, traits and structs, not {}",
+            other.to_token_stream()
+        ),
     }
 }
 
@@ -53,10 +59,17 @@ fn expansions_match_their_snapshots() {
     let mut inputs: Vec<_> = std::fs::read_dir(&dir)
         .expect("expand/ exists")
         .map(|entry| entry.expect("a directory entry").path())
-        .filter(|path| path.extension().is_some_and(|ext| ext == "rs") && !path.to_string_lossy().ends_with(".expanded.rs"))
+        .filter(|path| {
+            path.extension().is_some_and(|ext| ext == "rs")
+                && !path.to_string_lossy().ends_with(".expanded.rs")
+        })
         .collect();
     inputs.sort();
-    assert!(!inputs.is_empty(), "no snapshot inputs in {}", dir.display());
+    assert!(
+        !inputs.is_empty(),
+        "no snapshot inputs in {}",
+        dir.display()
+    );
     let mut mismatches = Vec::new();
     for input in &inputs {
         let expanded = expand_file(&std::fs::read_to_string(input).expect("readable"));

@@ -1,18 +1,17 @@
 //! Reading one field of the current context: the derived API against a raw `tokio::task_local!`
 //! holding the same data and against an explicit parameter, in one run.
 //!
-//! `cargo bench -p context-runtime --bench read` prints criterion's figures, then the ratios.
-//! Budget: a getter read through `with` ≤ 1.2× the raw task-local read.
+//! `cargo bench -p context-runtime --bench read` prints criterion's figures for each variant,
+//! then the paired ratios. Budget: a getter read through `with` ≤ 1.2× the raw task-local read.
 
 use std::hint::black_box;
-use std::time::SystemTime;
+use std::time::{Duration, Instant};
 
 use context_runtime::RequestContext;
+use criterion::Criterion;
 
 mod support;
 use support::Ratio;
-
-const GROUP: &str = "read_field";
 
 #[derive(RequestContext)]
 struct RequestCtx {
@@ -32,86 +31,97 @@ tokio::task_local! {
     static RAW: Raw;
 }
 
+fn raw() -> Raw {
+    Raw {
+        request_id: "r-1".into(),
+        tenant: 7,
+    }
+}
+
+fn ctx() -> RequestCtx {
+    RequestCtx::builder()
+        .request_id("r-1".into())
+        .tenant(7)
+        .build()
+}
+
+/// Runs a variant `iters` times and returns the time it took.
+type Measure = fn(u64) -> Duration;
+
 #[inline(never)]
-fn explicit_parameter(ctx: &Raw) -> u64 {
+fn read_parameter(ctx: &Raw) -> u64 {
     ctx.tenant
 }
 
-fn main() {
-    let run_started = SystemTime::now();
-    let mut criterion = support::criterion();
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .build()
-        .expect("runtime");
-    let mut group = criterion.benchmark_group(GROUP);
+/// Times `iters` reads with `read`, inside whatever scope the caller set.
+fn reads(iters: u64, read: impl Fn() -> u64) -> Duration {
+    let start = Instant::now();
+    for _ in 0..iters {
+        black_box(read());
+    }
+    start.elapsed()
+}
 
-    group.bench_function("explicit_parameter", |b| {
-        let raw = Raw {
-            request_id: "r-1".into(),
-            tenant: 7,
-        };
-        b.iter(|| explicit_parameter(black_box(&raw)));
-    });
-    group.bench_function("raw_task_local", |b| {
-        let raw = Raw {
-            request_id: "r-1".into(),
-            tenant: 7,
-        };
-        runtime.block_on(RAW.scope(raw, async {
-            b.iter(|| RAW.with(|raw| black_box(raw.tenant)));
-        }));
-    });
-    group.bench_function("derived_with", |b| {
-        let ctx = RequestCtx::builder()
-            .request_id("r-1".into())
-            .tenant(7)
-            .build();
-        runtime
-            .block_on(ctx.scope(async { b.iter(|| RequestCtx::with(|c| black_box(*c.tenant()))) }));
-    });
-    group.bench_function("derived_try_with", |b| {
-        let ctx = RequestCtx::builder()
-            .request_id("r-1".into())
-            .tenant(7)
-            .build();
-        runtime.block_on(
-            ctx.scope(async { b.iter(|| RequestCtx::try_with(|c| black_box(*c.tenant()))) }),
-        );
-    });
-    group.bench_function("derived_current", |b| {
-        let ctx = RequestCtx::builder()
-            .request_id("r-1".into())
-            .tenant(7)
-            .build();
-        runtime.block_on(ctx.scope(async { b.iter(|| *RequestCtx::current().tenant()) }));
-    });
+fn explicit_parameter(iters: u64) -> Duration {
+    let raw = raw();
+    reads(iters, || read_parameter(black_box(&raw)))
+}
+
+fn raw_task_local(iters: u64) -> Duration {
+    RAW.sync_scope(raw(), || reads(iters, || RAW.with(|raw| raw.tenant)))
+}
+
+fn derived_with(iters: u64) -> Duration {
+    ctx().sync_scope(|| reads(iters, || RequestCtx::with(|c| *c.tenant())))
+}
+
+fn derived_try_with(iters: u64) -> Duration {
+    ctx().sync_scope(|| reads(iters, || RequestCtx::try_with(|c| *c.tenant()).unwrap_or(0)))
+}
+
+fn derived_current(iters: u64) -> Duration {
+    ctx().sync_scope(|| reads(iters, || *RequestCtx::current().tenant()))
+}
+
+fn main() {
+    let variants: [(&str, Measure); 5] = [
+        ("explicit_parameter", explicit_parameter),
+        ("raw_task_local", raw_task_local),
+        ("derived_with", derived_with),
+        ("derived_try_with", derived_try_with),
+        ("derived_current", derived_current),
+    ];
+    let mut criterion = Criterion::default().configure_from_args();
+    let mut group = criterion.benchmark_group("read_field");
+    for (name, variant) in variants {
+        group.bench_function(name, |b| b.iter_custom(variant));
+    }
     group.finish();
     criterion.final_summary();
 
     support::report(
-        GROUP,
+        "read one field",
         &[
             Ratio {
-                subject: "derived_with",
-                anchor: "raw_task_local",
+                subject: ("derived_with", &derived_with),
+                anchor: ("raw_task_local", &raw_task_local),
                 budget: Some(1.2),
             },
             Ratio {
-                subject: "derived_try_with",
-                anchor: "raw_task_local",
+                subject: ("derived_try_with", &derived_try_with),
+                anchor: ("raw_task_local", &raw_task_local),
                 budget: Some(1.2),
             },
             Ratio {
-                subject: "derived_current",
-                anchor: "raw_task_local",
+                subject: ("derived_current", &derived_current),
+                anchor: ("raw_task_local", &raw_task_local),
                 budget: None,
             },
             Ratio {
-                subject: "raw_task_local",
-                anchor: "explicit_parameter",
+                subject: ("raw_task_local", &raw_task_local),
+                anchor: ("explicit_parameter", &explicit_parameter),
                 budget: None,
             },
         ],
-        run_started,
     );
 }

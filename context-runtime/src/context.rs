@@ -41,7 +41,7 @@ use crate::{Current, Scoped};
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a request context",
     label = "not a request context",
-    note = "derive it: `#[derive(RequestContext)] struct {Self} {{ .. }}`"
+    note = "request contexts are the structs that `#[derive(RequestContext)]`"
 )]
 pub trait RequestContext: Sized + Send + Sync + 'static {
     /// The task-local that holds the current value of this type. Generated; not part of the API.

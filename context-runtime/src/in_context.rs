@@ -8,6 +8,7 @@ use std::task::{Context, Poll};
 use futures_core::Stream;
 
 use crate::Snapshot;
+use crate::enter::Enter;
 
 pin_project_lite::pin_project! {
     /// A future or stream that enters its captured contexts around every poll, returned by
@@ -28,20 +29,25 @@ pin_project_lite::pin_project! {
     /// assert_eq!(tokio::spawn(child).await.unwrap(), 7);
     /// # }
     /// ```
+    ///
+    /// `S` is what was captured: a [`Snapshot`], unless `#[with_context(Types)]` generated a
+    /// typed capture of exactly those types.
     #[must_use = "futures and streams do nothing unless polled"]
     #[derive(Debug)]
-    pub struct InContext<T> {
+    pub struct InContext<T, S = Snapshot> {
         #[pin]
         inner: T,
-        snapshot: Snapshot,
+        contexts: S,
+    }
+}
+
+impl<T, S> InContext<T, S> {
+    pub(crate) fn new(inner: T, contexts: S) -> Self {
+        Self { inner, contexts }
     }
 }
 
 impl<T> InContext<T> {
-    pub(crate) fn new(inner: T, snapshot: Snapshot) -> Self {
-        Self { inner, snapshot }
-    }
-
     /// The contexts this future or stream runs in.
     ///
     /// ```
@@ -49,27 +55,27 @@ impl<T> InContext<T> {
     /// assert!(std::future::ready(()).in_current_context().snapshot().is_empty());
     /// ```
     pub fn snapshot(&self) -> &Snapshot {
-        &self.snapshot
+        &self.contexts
     }
 }
 
-impl<F: Future> Future for InContext<F> {
+impl<F: Future, S: Enter> Future for InContext<F, S> {
     type Output = F::Output;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
         let this = self.project();
         let inner = this.inner;
-        this.snapshot.enter(|| inner.poll(cx))
+        this.contexts.enter(|| inner.poll(cx))
     }
 }
 
-impl<S: Stream> Stream for InContext<S> {
-    type Item = S::Item;
+impl<St: Stream, S: Enter> Stream for InContext<St, S> {
+    type Item = St::Item;
 
-    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<S::Item>> {
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<St::Item>> {
         let this = self.project();
         let inner = this.inner;
-        this.snapshot.enter(|| inner.poll_next(cx))
+        this.contexts.enter(|| inner.poll_next(cx))
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {

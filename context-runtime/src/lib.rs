@@ -93,6 +93,7 @@
 mod builder;
 mod context;
 mod current;
+mod enter;
 mod in_context;
 mod redact;
 mod registry;
@@ -145,9 +146,18 @@ pub use context_macros::RequestContext;
 /// methods `.spawn(..)` (`JoinSet`, `runtime::Handle`, `task::Builder`, `thread::Builder`,
 /// `thread::Scope`), `.spawn_blocking(..)`, `.spawn_local(..)`, `.spawn_on(..)`,
 /// `.spawn_local_on(..)`, `.spawn_blocking_on(..)` and `.spawn_scoped(..)`. Closures and async
-/// blocks in the body are included; nested `fn` items are not (they are other functions), nor
-/// are calls written inside macro invocations (`tokio::select!`, `vec![]`): use
+/// blocks in the body are included, and so are the arguments of macros that take expressions
+/// (`vec![..]`, `assert!(..)`, `tokio::join!(..)`); nested `fn` items are not (they are other
+/// functions), nor are macros with a syntax of their own (`tokio::select!`): use
 /// [`ContextExt::in_current_context`] or [`spawn`] there.
+///
+/// The attribute reads names, not types, so it decides from the argument's type: a future is run
+/// inside the captured contexts, a closure without parameters too, and anything else is passed
+/// through untouched (a method of your own that merely shares the name `spawn`, rayon's
+/// `scope.spawn(|s| ..)`). One case it cannot tell: a method of your own named `spawn` whose
+/// parameter is a concrete boxed future or closure (`Pin<Box<dyn Future ..>>`) receives a wrapped
+/// value of another type; call it by path there, `Pool::spawn(&pool, job)`, which is not
+/// rewritten.
 ///
 /// ```
 /// use context_runtime::{RequestContext, with_context};
@@ -178,14 +188,12 @@ pub use context_macros::with_context;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::builder::{IsUnset, Optional, Required, Set, Unset};
+    pub use crate::enter::Enter;
     pub use crate::redact::Redacted;
     pub use crate::spawn::bind;
     pub use crate::{Current, RequestContext, Snapshot};
     pub use tokio::task::LocalKey;
     pub use tokio::task_local;
-
-    /// Refuses, at the type's name in `#[with_context(..)]`, a type that is not a context.
-    pub const fn assert_context<T: RequestContext>() {}
 
     /// Refuses, at the field's type, a context field that could not live in a task-local shared
     /// across threads.

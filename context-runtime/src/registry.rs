@@ -3,12 +3,16 @@
 //!
 //! A type registers the first time one of its values is entered (every scope goes through
 //! [`Current::scope`](crate::Current::scope) or [`Current::sync_scope`](crate::Current::sync_scope)),
-//! so a type never entered cannot be set and need not be captured. Registrations are rare and
-//! reads are on every spawn: readers use a per-thread copy of the list, refreshed when a global
-//! generation counter moves, so the hot path takes no lock and writes no shared memory.
+//! so a type never entered cannot be set and need not be captured.
+//!
+//! Registrations are rare (once per context type per process) and reads happen on every spawn.
+//! So the list is immutable: each registration publishes a new, leaked `&'static` list (the
+//! memory is bounded by the number of context types squared, a few hundred bytes), and readers
+//! keep a per-thread copy of the reference, refreshed when a global generation counter moves.
+//! The hot path is one atomic load and one thread-local read: no lock, no shared write.
 
 use std::any::TypeId;
-use std::cell::RefCell;
+use std::cell::Cell;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, PoisonError};
 
@@ -16,62 +20,64 @@ use crate::RequestContext;
 use crate::snapshot::Entry;
 
 /// One context type: its identity and how to capture its current value.
-#[derive(Clone, Copy)]
 pub(crate) struct Registration {
     type_id: TypeId,
     pub(crate) capture: fn() -> Option<Entry>,
 }
 
-static REGISTRY: Mutex<Vec<Registration>> = Mutex::new(Vec::new());
+type List = &'static [Registration];
+
+/// The latest list; only replaced, under the lock, by `register`.
+static LATEST: Mutex<List> = Mutex::new(&[]);
 /// Bumped after every registration; a thread's copy is fresh while its generation matches.
 static GENERATION: AtomicUsize = AtomicUsize::new(0);
 
-struct Cache {
-    generation: usize,
-    registrations: Vec<Registration>,
-}
-
 thread_local! {
-    static CACHE: RefCell<Cache> = const { RefCell::new(Cache { generation: 0, registrations: Vec::new() }) };
+    static CACHE: Cell<(usize, List)> = const { Cell::new((0, &[])) };
 }
 
-fn registry() -> std::sync::MutexGuard<'static, Vec<Registration>> {
-    // The list is only ever pushed to; a panic elsewhere cannot leave it half-written.
-    REGISTRY.lock().unwrap_or_else(PoisonError::into_inner)
+fn latest() -> List {
+    // The lock only guards a reference swap: a panic cannot leave it half-written.
+    *LATEST.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// Calls `f` with every registered context type.
-pub(crate) fn with_registrations<R>(f: impl FnOnce(&[Registration]) -> R) -> R {
+/// Every registered context type.
+pub(crate) fn registrations() -> List {
     let generation = GENERATION.load(Ordering::Acquire);
-    let mut f = Some(f);
-    let cached = CACHE.try_with(|cache| {
-        let mut cache = cache.borrow_mut();
-        if cache.generation != generation {
-            cache.registrations.clone_from(&registry());
-            cache.generation = generation;
+    match CACHE.try_with(Cell::get) {
+        Ok((cached, list)) if cached == generation => list,
+        Ok(_) => {
+            let list = latest();
+            // Tagged with the generation read before the list: at worst refreshed once more.
+            let _ = CACHE.try_with(|cache| cache.set((generation, list)));
+            list
         }
-        f.take().map(|f| f(&cache.registrations))
-    });
-    match (cached, f) {
-        (Ok(Some(result)), _) => result,
-        // The thread is shutting down and its cache is gone: read the list itself.
-        (_, Some(f)) => f(&registry()),
-        (_, None) => unreachable!("`f` is taken only when it runs"),
+        // The thread is shutting down and its cache is gone.
+        Err(_) => latest(),
     }
 }
 
 /// Makes `T` known to [`Snapshot::capture`](crate::Snapshot::capture). Cheap when it already is.
 pub(crate) fn register<T: RequestContext>() {
     let type_id = TypeId::of::<T>();
-    if with_registrations(|known| known.iter().any(|known| known.type_id == type_id)) {
+    if registrations().iter().any(|known| known.type_id == type_id) {
         return;
     }
-    let mut registry = registry();
-    if !registry.iter().any(|known| known.type_id == type_id) {
-        registry.push(Registration {
-            type_id,
-            capture: Entry::capture::<T>,
-        });
-        GENERATION.fetch_add(1, Ordering::Release);
+    let mut latest = LATEST.lock().unwrap_or_else(PoisonError::into_inner);
+    if latest.iter().any(|known| known.type_id == type_id) {
+        return;
     }
+    let mut list: Vec<Registration> = latest
+        .iter()
+        .map(|known| Registration {
+            type_id: known.type_id,
+            capture: known.capture,
+        })
+        .collect();
+    list.push(Registration {
+        type_id,
+        capture: Entry::capture::<T>,
+    });
+    *latest = Vec::leak(list);
+    GENERATION.fetch_add(1, Ordering::Release);
 }

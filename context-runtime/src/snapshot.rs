@@ -1,14 +1,10 @@
 //! [`Snapshot`]: the contexts set at one point, captured to be entered again elsewhere.
 
 use std::fmt;
-use std::future::{Future, poll_fn};
 use std::panic::{RefUnwindSafe, UnwindSafe};
-use std::pin::pin;
 use std::sync::Arc;
-use std::task::{Context, Poll, Waker};
 
-use smallvec::SmallVec;
-
+use crate::enter::{Enter, enter_one};
 use crate::{Current, InContext, RequestContext, registry};
 
 /// The context values set at one point of the program, captured so that work running later,
@@ -38,8 +34,46 @@ use crate::{Current, InContext, RequestContext, registry};
 /// ```
 #[derive(Clone, Default)]
 pub struct Snapshot {
-    /// `None` only while the entry is entered (or after a panic while it was).
-    entries: SmallVec<[Option<Entry>; 2]>,
+    entries: Entries,
+}
+
+/// The captured values. An entry is `None` only while it is entered (or after a panic while it
+/// was). One context type is the common case, and needs no allocation.
+#[derive(Clone, Default)]
+enum Entries {
+    #[default]
+    Empty,
+    One(Option<Entry>),
+    Many(Vec<Option<Entry>>),
+}
+
+impl Entries {
+    fn push(&mut self, entry: Entry) {
+        *self = match std::mem::take(self) {
+            Self::Empty => Self::One(Some(entry)),
+            Self::One(first) => Self::Many(vec![first, Some(entry)]),
+            Self::Many(mut entries) => {
+                entries.push(Some(entry));
+                Self::Many(entries)
+            }
+        };
+    }
+
+    fn as_slice(&self) -> &[Option<Entry>] {
+        match self {
+            Self::Empty => &[],
+            Self::One(entry) => std::slice::from_ref(entry),
+            Self::Many(entries) => entries,
+        }
+    }
+
+    fn as_mut_slice(&mut self) -> &mut [Option<Entry>] {
+        match self {
+            Self::Empty => &mut [],
+            Self::One(entry) => std::slice::from_mut(entry),
+            Self::Many(entries) => entries,
+        }
+    }
 }
 
 impl Snapshot {
@@ -54,13 +88,13 @@ impl Snapshot {
     /// assert!(Snapshot::capture().is_empty());
     /// ```
     pub fn capture() -> Self {
-        registry::with_registrations(|registrations| Self {
-            entries: registrations
-                .iter()
-                .filter_map(|registration| (registration.capture)())
-                .map(Some)
-                .collect(),
-        })
+        let mut entries = Entries::Empty;
+        for registration in registry::registrations() {
+            if let Some(entry) = (registration.capture)() {
+                entries.push(entry);
+            }
+        }
+        Self { entries }
     }
 
     /// A snapshot holding nothing: entering it changes nothing.
@@ -88,7 +122,7 @@ impl Snapshot {
     #[must_use]
     pub fn with_current<T: RequestContext>(mut self) -> Self {
         if let Some(entry) = Entry::capture::<T>() {
-            self.entries.push(Some(entry));
+            self.entries.push(entry);
         }
         self
     }
@@ -100,7 +134,7 @@ impl Snapshot {
     /// assert_eq!(Snapshot::empty().len(), 0);
     /// ```
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.entries.as_slice().len()
     }
 
     /// Whether this snapshot holds no context at all.
@@ -110,7 +144,7 @@ impl Snapshot {
     /// assert!(Snapshot::capture().is_empty()); // nothing is set here
     /// ```
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        matches!(self.entries, Entries::Empty)
     }
 
     /// Runs `inner` (a future or a stream) inside the captured contexts: they are entered around
@@ -139,7 +173,7 @@ impl Snapshot {
     /// assert_eq!(snapshot.sync_scope(|| *Ctx::current().tenant()), 7);
     /// ```
     pub fn sync_scope<R>(mut self, f: impl FnOnce() -> R) -> R {
-        self.enter(f)
+        Enter::enter(&mut self, f)
     }
 
     /// Binds the closure `f` to the captured contexts: calling the result runs `f` inside them.
@@ -154,18 +188,27 @@ impl Snapshot {
     pub fn bind<F: FnOnce() -> R, R>(self, f: F) -> impl FnOnce() -> R {
         move || self.sync_scope(f)
     }
+}
 
+impl Enter for Snapshot {
     /// Runs `f` with every captured value entered, and keeps the values for the next time.
-    pub(crate) fn enter<R>(&mut self, f: impl FnOnce() -> R) -> R {
-        if self.entries.is_empty() {
-            return f();
-        }
+    #[inline]
+    fn enter<R>(&mut self, f: impl FnOnce() -> R) -> R {
         let mut f = Some(f);
         let mut result = None;
-        enter_all(&mut self.entries, &mut || result = f.take().map(|f| f()));
+        let mut run = || result = f.take().map(|f| f());
+        match self.entries.as_mut_slice() {
+            [] => run(),
+            // One context type, the common case: enter it directly.
+            [slot] => match slot.take() {
+                Some(entry) => *slot = entry.0.enter(&mut run),
+                None => run(),
+            },
+            entries => enter_all(entries, &mut run),
+        }
         match result {
             Some(result) => result,
-            None => unreachable!("enter_all runs its closure exactly once"),
+            None => unreachable!("the closure runs exactly once"),
         }
     }
 }
@@ -192,6 +235,7 @@ impl fmt::Debug for Snapshot {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let names = self
             .entries
+            .as_slice()
             .iter()
             .flatten()
             .map(|entry| entry.0.type_name());
@@ -222,20 +266,8 @@ trait Erased: Send + Sync + 'static {
 
 impl<T: RequestContext> Erased for T {
     fn enter(self: Arc<Self>, f: &mut dyn FnMut()) -> Option<Entry> {
-        // tokio's public API can enter a task-local and hand the value back without touching the
-        // reference count only through a `TaskLocalFuture`: build one around `f`, poll it once
-        // (it completes at once) and take the value back out.
-        let mut scoped = pin!(T::__storage().scope(
-            Current::from_arc(self),
-            poll_fn(|_| {
-                f();
-                Poll::Ready(())
-            })
-        ));
-        let _ = scoped
-            .as_mut()
-            .poll(&mut Context::from_waker(Waker::noop()));
-        scoped.take_value().map(|current| Entry(current.into_arc()))
+        let ((), current) = enter_one(Current::from_arc(self), f);
+        current.map(|current| Entry(current.into_arc()))
     }
 
     fn type_name(&self) -> &'static str {

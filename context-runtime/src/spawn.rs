@@ -94,27 +94,29 @@ where
 }
 
 /// What `#[with_context]` wraps spawn arguments in. Not public API.
+///
+/// At a spawn call the generated code evaluates the argument, then asks its type which bind it
+/// needs: `(&&Probe::of(&arg)).__kind().bind(capture, arg)`. Method resolution tries
+/// [`AsFuture`](bind::AsFuture) first, then [`AsClosure`](bind::AsClosure), then
+/// [`AsOther`](bind::AsOther); the generated code imports only the traits that fit the call
+/// (`tokio::spawn` takes futures, `spawn_blocking` closures, `.spawn(..)` either). An argument
+/// that fits none is passed through untouched, and `capture` is not even called: the compiler
+/// then reports a wrong argument exactly as it would without the attribute, and a method that
+/// merely shares the name `spawn` keeps working.
 #[doc(hidden)]
 pub mod bind {
     use std::marker::PhantomData;
 
-    use super::{Future, InContext, Snapshot};
+    use super::{Future, InContext};
+    use crate::enter::Enter;
+    use crate::{Current, RequestContext};
 
-    /// The argument of a call that always takes a future (`tokio::spawn`, `spawn_local`, ...).
-    pub fn future<F: Future>(snapshot: Snapshot, future: F) -> InContext<F> {
-        snapshot.scope(future)
+    /// One named context type's value at the spawn call (`#[with_context(T)]`).
+    pub fn capture<T: RequestContext>() -> Option<Current<T>> {
+        T::try_current()
     }
 
-    /// The argument of a call that always takes a closure (`spawn_blocking`, `thread::spawn`, ...).
-    pub fn closure<F: FnOnce() -> R, R>(snapshot: Snapshot, f: F) -> impl FnOnce() -> R {
-        snapshot.bind(f)
-    }
-
-    /// Which of the two binds an argument needs, for calls that take a future or a closure
-    /// depending on the receiver (`.spawn(..)` of a `JoinSet`, a runtime `Handle` or a
-    /// `thread::Builder`, bare `spawn(..)`). The generated code evaluates the argument, then calls
-    /// `(&&Probe::of(&arg)).__kind().bind(snapshot, arg)`: method resolution tries [`AsFuture`]
-    /// first, then [`AsClosure`], then [`AsNeither`], whose `bind` explains the mistake.
+    /// Carries the type of a spawn call's argument, and nothing else.
     pub struct Probe<T>(PhantomData<fn() -> T>);
 
     impl<T> Probe<T> {
@@ -131,6 +133,7 @@ pub mod bind {
 
     impl<T> Copy for Probe<T> {}
 
+    /// Chosen first: the argument is a future.
     pub trait AsFuture {
         fn __kind(&self) -> FutureKind;
     }
@@ -141,6 +144,7 @@ pub mod bind {
         }
     }
 
+    /// Chosen next: the argument is a closure without parameters.
     pub trait AsClosure<R> {
         fn __kind(&self) -> ClosureKind;
     }
@@ -151,48 +155,47 @@ pub mod bind {
         }
     }
 
-    pub trait AsNeither<T> {
-        fn __kind(self) -> NeitherKind<T>;
+    /// Chosen last: anything else.
+    pub trait AsOther {
+        fn __kind(self) -> OtherKind;
     }
 
-    impl<T> AsNeither<T> for Probe<T> {
-        fn __kind(self) -> NeitherKind<T> {
-            NeitherKind(PhantomData)
+    impl<T> AsOther for Probe<T> {
+        fn __kind(self) -> OtherKind {
+            OtherKind
         }
     }
 
     pub struct FutureKind;
 
     impl FutureKind {
-        pub fn bind<F: Future>(self, snapshot: Snapshot, future: F) -> InContext<F> {
-            snapshot.scope(future)
+        pub fn bind<S: Enter, F: Future>(
+            self,
+            capture: impl FnOnce() -> S,
+            future: F,
+        ) -> InContext<F, S> {
+            InContext::new(future, capture())
         }
     }
 
     pub struct ClosureKind;
 
     impl ClosureKind {
-        pub fn bind<F: FnOnce() -> R, R>(self, snapshot: Snapshot, f: F) -> impl FnOnce() -> R {
-            snapshot.bind(f)
+        pub fn bind<S: Enter, F: FnOnce() -> R, R>(
+            self,
+            capture: impl FnOnce() -> S,
+            f: F,
+        ) -> impl FnOnce() -> R {
+            let mut contexts = capture();
+            move || contexts.enter(f)
         }
     }
 
-    pub struct NeitherKind<T>(PhantomData<fn() -> T>);
+    pub struct OtherKind;
 
-    impl<T> NeitherKind<T> {
-        pub fn bind(self, _: Snapshot, value: T) -> T
-        where
-            T: Spawnable,
-        {
+    impl OtherKind {
+        pub fn bind<S, T>(self, _: impl FnOnce() -> S, value: T) -> T {
             value
         }
     }
-
-    /// Implemented by nothing: reached only when a spawn call's argument is neither a future nor
-    /// a closure, to say so.
-    #[diagnostic::on_unimplemented(
-        message = "`{Self}` is neither a future nor a closure, so it cannot be spawned",
-        label = "spawn calls take a future (`async {{ .. }}`) or a closure (`|| ..`)"
-    )]
-    pub trait Spawnable {}
 }

@@ -100,10 +100,7 @@ async fn bare_tokio_forms() -> Vec<(&'static str, Option<String>)> {
     use tokio::task::spawn_blocking;
     vec![
         ("bare tokio spawn", spawn(async { seen() }).await.unwrap()),
-        (
-            "bare spawn_blocking",
-            spawn_blocking(seen).await.unwrap(),
-        ),
+        ("bare spawn_blocking", spawn_blocking(seen).await.unwrap()),
     ]
 }
 

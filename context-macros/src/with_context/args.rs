@@ -37,11 +37,23 @@ impl Parse for Arg {
             };
             return Ok(Arg::Crate(path));
         }
+        if input.peek(LitStr) {
+            let literal: LitStr = input.parse()?;
+            return Err(syn::Error::new(
+                literal.span(),
+                format_args!(
+                    "name the type without quotes: `#[with_context({})]`",
+                    literal.value()
+                ),
+            ));
+        }
         let path: Path = input
             .parse()
             .map_err(|error| syn::Error::new(error.span(), ACCEPTED))?;
         if !input.is_empty() && !input.peek(Token![,]) {
-            return Err(input.error(ACCEPTED));
+            return Err(input.error(format_args!(
+                "expected `,` between context types; {ACCEPTED}"
+            )));
         }
         Ok(Arg::Type(path))
     }

@@ -10,7 +10,7 @@ mod item;
 mod rewrite;
 
 use proc_macro2::TokenStream;
-use quote::{ToTokens, quote};
+use quote::quote;
 
 use crate::ctxt::Ctxt;
 
@@ -20,8 +20,8 @@ pub(crate) fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
     let item = item::parse(&mut cx, input.clone());
     match (cx.check(), args, item) {
         (Ok(()), Some(args), Some(mut item)) => {
-            rewrite::rewrite(&args, &mut item);
-            item.into_token_stream()
+            let beside = rewrite::rewrite(&args, &mut item);
+            quote!(#item #beside)
         }
         (result, _, _) => {
             let errors = result.err().map(|error| error.to_compile_error());

@@ -14,14 +14,19 @@ use syn::{Block, Expr, ImplItem, Item, Macro, Path, Token, TraitItem};
 
 use super::args::Args;
 
-/// Rewrites every function body in `item`.
-pub(crate) fn rewrite(args: &Args, item: &mut Item) {
+/// Rewrites every function body in `item`. With named types, an impl block, trait or module
+/// gets the type checks beside it too, in case it holds no function body.
+pub(crate) fn rewrite(args: &Args, item: &mut Item) -> Option<TokenStream> {
     let mut rewriter = Rewriter {
         capture: capture(args),
         args,
         rewritten: 0,
     };
     rewriter.item(item);
+    match item {
+        Item::Fn(_) => None,
+        _ => type_checks(args),
+    }
 }
 
 /// What a spawn call takes at the rewritten argument.
@@ -41,13 +46,32 @@ struct Rewriter<'a> {
     rewritten: usize,
 }
 
+/// The function that takes the snapshot at a spawn call (called only if the argument is bound).
 fn capture(args: &Args) -> TokenStream {
     let private = &args.private;
     if args.types.is_empty() {
-        return quote!(#private::Snapshot::capture());
+        return quote!(#private::Snapshot::capture);
     }
-    let types = &args.types;
-    quote!(#private::Snapshot::empty() #(.with_current::<#types>())*)
+    // A typed capture, `(Option<Current<A>>, (Option<Current<B>>, ()))`: no dynamic dispatch.
+    let captured = args.types.iter().rev().fold(quote!(()), |rest, ty| {
+        let one = quote_spanned!(ty.span()=> #private::bind::capture::<#ty>());
+        quote!((#one, #rest))
+    });
+    quote!(|| #captured)
+}
+
+/// With named types: proves each is a context type, at its name in the attribute, even where
+/// nothing is spawned.
+pub(crate) fn type_checks(args: &Args) -> Option<TokenStream> {
+    if args.types.is_empty() {
+        return None;
+    }
+    let private = &args.private;
+    let checks = args
+        .types
+        .iter()
+        .map(|ty| quote_spanned!(ty.span()=> let _ = #private::bind::capture::<#ty>;));
+    Some(quote!(const _: () = { #(#checks)* };))
 }
 
 impl Rewriter<'_> {
@@ -79,39 +103,31 @@ impl Rewriter<'_> {
         }
     }
 
-    /// Rewrites the spawn calls of one function body; with named types, also proves at compile
-    /// time that each one is a context type, even where the body spawns nothing.
+    /// Rewrites the spawn calls of one function body; with named types, also checks them there.
     fn body(&mut self, block: &mut Block) {
         self.visit_block_mut(block);
-        if !self.args.types.is_empty() {
-            let private = &self.args.private;
-            let checks = self
-                .args
-                .types
-                .iter()
-                .map(|ty| quote_spanned!(ty.span()=> #private::assert_context::<#ty>();));
-            block
-                .stmts
-                .insert(0, syn::parse_quote!(const _: () = { #(#checks)* };));
+        if let Some(checks) = type_checks(self.args) {
+            block.stmts.insert(0, syn::parse_quote!(#checks));
         }
     }
 
     fn wrap(&mut self, takes: Takes, arg: &mut Expr) {
         let (private, capture) = (&self.args.private, &self.capture);
-        let wrapped = match takes {
-            Takes::Future => quote_spanned!(arg.span()=> #private::bind::future(#capture, #arg)),
-            Takes::Closure => quote_spanned!(arg.span()=> #private::bind::closure(#capture, #arg)),
-            Takes::Either => quote_spanned! {arg.span()=>
-                match #arg {
-                    __context_arg => {
-                        #[allow(unused_imports)] // only one of the three is picked
-                        use #private::bind::{AsClosure as _, AsFuture as _, AsNeither as _};
-                        (&&#private::bind::Probe::of(&__context_arg)).__kind().bind(#capture, __context_arg)
-                    }
-                }
-            },
+        let kinds = match takes {
+            Takes::Future => quote!(AsFuture as _, AsOther as _),
+            Takes::Closure => quote!(AsClosure as _, AsOther as _),
+            Takes::Either => quote!(AsFuture as _, AsClosure as _, AsOther as _),
         };
-        *arg = Expr::Verbatim(wrapped);
+        let probe = quote!(#private::bind::Probe);
+        *arg = Expr::Verbatim(quote_spanned! {arg.span()=>
+            match #arg {
+                __context_arg => {
+                    #[allow(unused_imports)] // one of them is picked
+                    use #private::bind::{#kinds};
+                    (&&#probe::of(&__context_arg)).__kind().bind(#capture, __context_arg)
+                }
+            }
+        });
         self.rewritten += 1;
     }
 }
@@ -151,8 +167,12 @@ impl VisitMut for Rewriter<'_> {
                 .map(|(takes, index)| (takes, call.args.iter_mut().nth(index))),
             _ => None,
         };
-        if let Some((takes, Some(arg))) = site {
-            self.wrap(takes, arg);
+        match site {
+            // A closure with parameters is not spawned work (rayon's `scope.spawn(|s| ..)`), and
+            // binding it first would lose the parameter types its call site infers.
+            Some((_, Some(Expr::Closure(closure)))) if !closure.inputs.is_empty() => {}
+            Some((takes, Some(arg))) => self.wrap(takes, arg),
+            _ => {}
         }
     }
 }

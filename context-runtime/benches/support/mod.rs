@@ -1,78 +1,86 @@
-//! Shared by the benchmarks: a criterion configured to write where we can read it back, and the
-//! ratio report that compares each benchmark with its anchor measured in the same run.
+//! Shared by the benchmarks: the ratio of a subject to its anchor, measured in this run by
+//! interleaving them, so that whatever else the (shared, noisy) machine does hits both alike.
+//!
+//! Criterion reports each variant's own figures; the budgets are checked on these paired ratios:
+//! for each of many rounds, time the subject and then the anchor over the same number of
+//! iterations, and take the median of the per-round ratios (with its interquartile range).
 
-use std::path::PathBuf;
-use std::time::SystemTime;
+use std::time::Duration;
 
-use criterion::Criterion;
+/// A benchmarked variant: runs `iters` iterations and returns the time they took.
+pub(crate) type Variant<'a> = &'a dyn Fn(u64) -> Duration;
 
 /// One line of the report: `subject` / `anchor`, with the budget the ratio must stay under.
-pub(crate) struct Ratio {
-    pub(crate) subject: &'static str,
-    pub(crate) anchor: &'static str,
+pub(crate) struct Ratio<'a> {
+    pub(crate) subject: (&'static str, Variant<'a>),
+    pub(crate) anchor: (&'static str, Variant<'a>),
     pub(crate) budget: Option<f64>,
 }
 
-/// Criterion's results directory for this run (`$CRITERION_HOME`, or `criterion/` in cargo's
-/// per-target scratch directory).
-fn output_directory() -> PathBuf {
-    std::env::var_os("CRITERION_HOME").map_or_else(
-        || PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("criterion"),
-        PathBuf::from,
+const ROUNDS: usize = 41;
+/// How long one timing of one variant should take.
+const TARGET: Duration = Duration::from_millis(20);
+
+/// The number of iterations that makes `variant` take about [`TARGET`].
+fn calibrate(variant: Variant<'_>) -> u64 {
+    let mut iters: u64 = 1;
+    loop {
+        let took = variant(iters).as_nanos().max(1);
+        if took >= TARGET.as_nanos() / 4 || iters >= 1 << 40 {
+            let scaled = u128::from(iters) * TARGET.as_nanos() / took;
+            return u64::try_from(scaled).unwrap_or(u64::MAX).max(1);
+        }
+        iters *= 4;
+    }
+}
+
+/// Median and interquartile range of subject/anchor over interleaved rounds.
+fn paired(subject: Variant<'_>, anchor: Variant<'_>) -> (f64, f64, f64) {
+    let iters = calibrate(subject).min(calibrate(anchor));
+    let mut ratios: Vec<f64> = (0..ROUNDS)
+        .map(|round| {
+            // Alternate which goes first, so neither always runs on a warmer cache.
+            let (s, a) = if round % 2 == 0 {
+                let s = subject(iters);
+                (s, anchor(iters))
+            } else {
+                let a = anchor(iters);
+                (subject(iters), a)
+            };
+            s.as_secs_f64() / a.as_secs_f64()
+        })
+        .collect();
+    ratios.sort_by(f64::total_cmp);
+    (
+        ratios[ROUNDS / 2],
+        ratios[ROUNDS / 4],
+        ratios[3 * ROUNDS / 4],
     )
 }
 
-pub(crate) fn criterion() -> Criterion {
-    Criterion::default()
-        .output_directory(&output_directory())
-        .configure_from_args()
-}
-
-/// Criterion's typical time per iteration (the regression slope, else the mean), in ns, for a
-/// benchmark measured in this run; `None` when it was filtered out or run in `--test` mode.
-fn nanos(group: &str, bench: &str, run_started: SystemTime) -> Option<f64> {
-    let path = output_directory()
-        .join(group)
-        .join(bench)
-        .join("new")
-        .join("estimates.json");
-    let modified = std::fs::metadata(&path)
-        .and_then(|meta| meta.modified())
-        .ok()?;
-    if modified < run_started {
-        return None;
+/// Measures and prints every ratio, and whether it is within its budget. With `--test` (as
+/// `cargo test --benches` runs benchmarks), only checks that each variant runs.
+pub(crate) fn report(title: &str, ratios: &[Ratio<'_>]) {
+    if std::env::args().any(|arg| arg == "--test") {
+        for ratio in ratios {
+            ratio.subject.1(1);
+            ratio.anchor.1(1);
+        }
+        return;
     }
-    let estimates: serde_json::Value = serde_json::from_slice(&std::fs::read(path).ok()?).ok()?;
-    let typical = estimates
-        .get("slope")
-        .filter(|slope| !slope.is_null())
-        .or_else(|| estimates.get("mean"))?;
-    typical.get("point_estimate")?.as_f64()
-}
-
-/// Prints every ratio of `group`, and whether it is within its budget.
-pub(crate) fn report(group: &str, ratios: &[Ratio], run_started: SystemTime) {
-    println!("\n{group}: ratios measured in this run");
+    println!(
+        "\n{title}: paired ratios, median of {ROUNDS} interleaved rounds [interquartile range]"
+    );
     for ratio in ratios {
-        let (Some(subject), Some(anchor)) = (
-            nanos(group, ratio.subject, run_started),
-            nanos(group, ratio.anchor, run_started),
-        ) else {
-            println!(
-                "  {} / {}: not measured in this run",
-                ratio.subject, ratio.anchor
-            );
-            continue;
-        };
-        let value = subject / anchor;
+        let (median, q1, q3) = paired(ratio.subject.1, ratio.anchor.1);
         let verdict = match ratio.budget {
-            Some(budget) if value <= budget => format!("within budget ≤ {budget:.2}×"),
+            Some(budget) if median <= budget => format!("within budget ≤ {budget:.2}×"),
             Some(budget) => format!("OVER BUDGET ≤ {budget:.2}×"),
             None => String::from("for reference"),
         };
         println!(
-            "  {:<28} {subject:>9.2} ns / {:<22} {anchor:>9.2} ns = {value:5.2}×  ({verdict})",
-            ratio.subject, ratio.anchor
+            "  {:<20} / {:<20} = {median:5.3}×  [{q1:.3} – {q3:.3}]  ({verdict})",
+            ratio.subject.0, ratio.anchor.0
         );
     }
 }
