@@ -1,12 +1,13 @@
-//! [`Enter`]: captured contexts that can be entered around a poll or a closure, and handed back
-//! for the next time. A [`Snapshot`](crate::Snapshot) is one; `#[with_context(A, B)]` generates
-//! typed ones (`(Option<Current<A>>, (Option<Current<B>>, ()))`), which need no dynamic dispatch.
+//! [`Enter`]: captured contexts that can run a future or a closure inside them. A
+//! [`Snapshot`](crate::Snapshot) is one; `#[with_context(A, B)]` generates typed ones
+//! (`(Option<Current<A>>, (Option<Current<B>>, ()))`), whose futures are the very nesting of
+//! [`Scoped`] a hand-written propagation builds: no dynamic dispatch, no extra work per poll.
 
 use std::future::{Future, poll_fn};
-use std::pin::pin;
+use std::pin::{Pin, pin};
 use std::task::{Context, Poll, Waker};
 
-use crate::{Current, RequestContext};
+use crate::{Current, InContext, RequestContext, Scoped, Snapshot};
 
 /// Captured contexts that can be entered. Not public API: reached through `__private`.
 #[diagnostic::on_unimplemented(
@@ -15,21 +16,84 @@ use crate::{Current, RequestContext};
     note = "request contexts are the structs that `#[derive(RequestContext)]`"
 )]
 pub trait Enter {
+    /// The future that polls `F` inside the captured contexts.
+    type Scoped<F: Future>: Future<Output = F::Output>;
+
+    /// Runs `future` inside the captured contexts, entered around every poll.
+    fn scope<F: Future>(self, future: F) -> Self::Scoped<F>;
+
     /// Runs `f` with the captured contexts set, then keeps them for the next time.
     fn enter<R>(&mut self, f: impl FnOnce() -> R) -> R;
 }
 
 /// Nothing captured.
 impl Enter for () {
+    type Scoped<F: Future> = F;
+
+    #[inline]
+    fn scope<F: Future>(self, future: F) -> F {
+        future
+    }
+
     #[inline]
     fn enter<R>(&mut self, f: impl FnOnce() -> R) -> R {
         f()
     }
 }
 
+/// Every context type set at the capture, erased.
+impl Enter for Snapshot {
+    type Scoped<F: Future> = InContext<F>;
+
+    #[inline]
+    fn scope<F: Future>(self, future: F) -> InContext<F> {
+        InContext::new(future, self)
+    }
+
+    #[inline]
+    fn enter<R>(&mut self, f: impl FnOnce() -> R) -> R {
+        self.enter_all(f)
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// A future inside one context type's value (`In`), or, when none was set, the future
+    /// itself (`Out`).
+    #[project = MaybeScopedProjection]
+    #[allow(missing_docs)] // a hidden type; the variants say it all
+    pub enum MaybeScoped<T: 'static, F> {
+        In { #[pin] scoped: Scoped<T, F> },
+        Out { #[pin] future: F },
+    }
+}
+
+impl<T: 'static, F: Future> Future for MaybeScoped<T, F> {
+    type Output = F::Output;
+
+    #[inline]
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        match self.project() {
+            MaybeScopedProjection::In { scoped } => scoped.poll(cx),
+            MaybeScopedProjection::Out { future } => future.poll(cx),
+        }
+    }
+}
+
 /// One context type's value, if it was set.
 #[diagnostic::do_not_recommend]
 impl<T: RequestContext> Enter for Option<Current<T>> {
+    type Scoped<F: Future> = MaybeScoped<T, F>;
+
+    #[inline]
+    fn scope<F: Future>(self, future: F) -> MaybeScoped<T, F> {
+        match self {
+            Some(current) => MaybeScoped::In {
+                scoped: current.scope(future),
+            },
+            None => MaybeScoped::Out { future },
+        }
+    }
+
     #[inline]
     fn enter<R>(&mut self, f: impl FnOnce() -> R) -> R {
         match self.take() {
@@ -46,6 +110,14 @@ impl<T: RequestContext> Enter for Option<Current<T>> {
 /// Several: the first entered around the rest.
 #[diagnostic::do_not_recommend]
 impl<A: Enter, B: Enter> Enter for (A, B) {
+    type Scoped<F: Future> = A::Scoped<B::Scoped<F>>;
+
+    #[inline]
+    fn scope<F: Future>(self, future: F) -> Self::Scoped<F> {
+        let (first, rest) = self;
+        first.scope(rest.scope(future))
+    }
+
     #[inline]
     fn enter<R>(&mut self, f: impl FnOnce() -> R) -> R {
         let (first, rest) = self;
@@ -83,4 +155,24 @@ pub(crate) fn enter_one<T: RequestContext, R>(
         Some(result) => (result, current),
         None => unreachable!("a ready `poll_fn` runs its closure once"),
     }
+}
+
+/// [`enter_one`] for a closure that can run more than once (what the type-erased entries of a
+/// [`Snapshot`](crate::Snapshot) pass): no `Option` around it, nor around its result.
+#[inline]
+pub(crate) fn enter_mut<T: RequestContext>(
+    current: Current<T>,
+    f: &mut dyn FnMut(),
+) -> Option<Current<T>> {
+    let mut scoped = pin!(T::__storage().scope(
+        current,
+        poll_fn(|_| {
+            f();
+            Poll::Ready(())
+        })
+    ));
+    let _ = scoped
+        .as_mut()
+        .poll(&mut Context::from_waker(Waker::noop()));
+    scoped.take_value()
 }

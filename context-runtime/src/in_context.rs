@@ -8,7 +8,6 @@ use std::task::{Context, Poll};
 use futures_core::Stream;
 
 use crate::Snapshot;
-use crate::enter::Enter;
 
 pin_project_lite::pin_project! {
     /// A future or stream that enters its captured contexts around every poll, returned by
@@ -29,25 +28,20 @@ pin_project_lite::pin_project! {
     /// assert_eq!(tokio::spawn(child).await.unwrap(), 7);
     /// # }
     /// ```
-    ///
-    /// `S` is what was captured: a [`Snapshot`], unless `#[with_context(Types)]` generated a
-    /// typed capture of exactly those types.
     #[must_use = "futures and streams do nothing unless polled"]
     #[derive(Debug)]
-    pub struct InContext<T, S = Snapshot> {
+    pub struct InContext<T> {
         #[pin]
         inner: T,
-        contexts: S,
-    }
-}
-
-impl<T, S> InContext<T, S> {
-    pub(crate) fn new(inner: T, contexts: S) -> Self {
-        Self { inner, contexts }
+        snapshot: Snapshot,
     }
 }
 
 impl<T> InContext<T> {
+    pub(crate) fn new(inner: T, snapshot: Snapshot) -> Self {
+        Self { inner, snapshot }
+    }
+
     /// The contexts this future or stream runs in.
     ///
     /// ```
@@ -55,27 +49,27 @@ impl<T> InContext<T> {
     /// assert!(std::future::ready(()).in_current_context().snapshot().is_empty());
     /// ```
     pub fn snapshot(&self) -> &Snapshot {
-        &self.contexts
+        &self.snapshot
     }
 }
 
-impl<F: Future, S: Enter> Future for InContext<F, S> {
+impl<F: Future> Future for InContext<F> {
     type Output = F::Output;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
         let this = self.project();
         let inner = this.inner;
-        this.contexts.enter(|| inner.poll(cx))
+        this.snapshot.enter_all(|| inner.poll(cx))
     }
 }
 
-impl<St: Stream, S: Enter> Stream for InContext<St, S> {
-    type Item = St::Item;
+impl<S: Stream> Stream for InContext<S> {
+    type Item = S::Item;
 
-    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<St::Item>> {
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<S::Item>> {
         let this = self.project();
         let inner = this.inner;
-        this.contexts.enter(|| inner.poll_next(cx))
+        this.snapshot.enter_all(|| inner.poll_next(cx))
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {

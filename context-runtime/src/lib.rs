@@ -188,7 +188,7 @@ pub use context_macros::with_context;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::builder::{IsUnset, Optional, Required, Set, Unset};
-    pub use crate::enter::Enter;
+    pub use crate::enter::{Enter, MaybeScoped};
     pub use crate::redact::Redacted;
     pub use crate::spawn::bind;
     pub use crate::{Current, RequestContext, Snapshot};

@@ -42,6 +42,7 @@ fn latest() -> List {
 }
 
 /// Every registered context type.
+#[inline]
 pub(crate) fn registrations() -> List {
     let generation = GENERATION.load(Ordering::Acquire);
     match CACHE.try_with(Cell::get) {

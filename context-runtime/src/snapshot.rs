@@ -4,7 +4,7 @@ use std::fmt;
 use std::panic::{RefUnwindSafe, UnwindSafe};
 use std::sync::Arc;
 
-use crate::enter::{Enter, enter_one};
+use crate::enter::enter_mut;
 use crate::{Current, InContext, RequestContext, registry};
 
 /// The context values set at one point of the program, captured so that work running later,
@@ -87,13 +87,22 @@ impl Snapshot {
     /// assert_eq!(snapshot.len(), 2);
     /// assert!(Snapshot::capture().is_empty());
     /// ```
+    #[inline]
     pub fn capture() -> Self {
-        let mut entries = Entries::Empty;
-        for registration in registry::registrations() {
-            if let Some(entry) = (registration.capture)() {
-                entries.push(entry);
+        let entries = match registry::registrations() {
+            [] => Entries::Empty,
+            // One context type, the common case: no loop, no `push`.
+            [only] => (only.capture)().map_or(Entries::Empty, |entry| Entries::One(Some(entry))),
+            registrations => {
+                let mut entries = Entries::Empty;
+                for registration in registrations {
+                    if let Some(entry) = (registration.capture)() {
+                        entries.push(entry);
+                    }
+                }
+                entries
             }
-        }
+        };
         Self { entries }
     }
 
@@ -173,7 +182,7 @@ impl Snapshot {
     /// assert_eq!(snapshot.sync_scope(|| *Ctx::current().tenant()), 7);
     /// ```
     pub fn sync_scope<R>(mut self, f: impl FnOnce() -> R) -> R {
-        Enter::enter(&mut self, f)
+        self.enter_all(f)
     }
 
     /// Binds the closure `f` to the captured contexts: calling the result runs `f` inside them.
@@ -190,10 +199,10 @@ impl Snapshot {
     }
 }
 
-impl Enter for Snapshot {
+impl Snapshot {
     /// Runs `f` with every captured value entered, and keeps the values for the next time.
     #[inline]
-    fn enter<R>(&mut self, f: impl FnOnce() -> R) -> R {
+    pub(crate) fn enter_all<R>(&mut self, f: impl FnOnce() -> R) -> R {
         let mut f = Some(f);
         let mut result = None;
         let mut run = || result = f.take().map(|f| f());
@@ -266,8 +275,7 @@ trait Erased: Send + Sync + 'static {
 
 impl<T: RequestContext> Erased for T {
     fn enter(self: Arc<Self>, f: &mut dyn FnMut()) -> Option<Entry> {
-        let ((), current) = enter_one(Current::from_arc(self), f);
-        current.map(|current| Entry(current.into_arc()))
+        enter_mut(Current::from_arc(self), f).map(|current| Entry(current.into_arc()))
     }
 
     fn type_name(&self) -> &'static str {

@@ -5,7 +5,7 @@ use std::future::Future;
 
 use tokio::task::JoinHandle;
 
-use crate::{InContext, Snapshot};
+use crate::Snapshot;
 
 /// `tokio::spawn`, with every context set here captured now and entered in the task.
 ///
@@ -107,7 +107,7 @@ where
 pub mod bind {
     use std::marker::PhantomData;
 
-    use super::{Future, InContext};
+    use super::Future;
     use crate::enter::Enter;
     use crate::{Current, RequestContext};
 
@@ -173,8 +173,8 @@ pub mod bind {
             self,
             capture: impl FnOnce() -> S,
             future: F,
-        ) -> InContext<F, S> {
-            InContext::new(future, capture())
+        ) -> S::Scoped<F> {
+            capture().scope(future)
         }
     }
 
