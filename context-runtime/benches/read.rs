@@ -3,6 +3,8 @@
 //!
 //! `cargo bench -p context-runtime --bench read` prints criterion's figures for each variant,
 //! then the paired ratios. Budget: a getter read through `with` ≤ 1.2× the raw task-local read.
+//! The raw task-local is measured holding the struct itself and holding an `Arc` of it (what the
+//! derive stores, so that `current()` and spawns can share the value).
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -29,6 +31,7 @@ struct Raw {
 
 tokio::task_local! {
     static RAW: Raw;
+    static RAW_ARC: std::sync::Arc<Raw>;
 }
 
 fn raw() -> Raw {
@@ -45,16 +48,43 @@ fn ctx() -> RequestCtx {
         .build()
 }
 
-/// Runs a variant `iters` times and returns the time it took.
-type Measure = fn(u64) -> Duration;
+// Each read is a function of its own, not inlined, called from one shared loop: the shape of a
+// read four layers down, and the same loop code for every variant (sub-nanosecond loops are
+// otherwise at the mercy of code alignment, which moves results by a whole nanosecond).
 
 #[inline(never)]
 fn read_parameter(ctx: &Raw) -> u64 {
     ctx.tenant
 }
 
-/// Times `iters` reads with `read`, inside whatever scope the caller set.
-fn reads(iters: u64, read: impl Fn() -> u64) -> Duration {
+#[inline(never)]
+fn read_raw() -> u64 {
+    RAW.with(|raw| raw.tenant)
+}
+
+#[inline(never)]
+fn read_raw_arc() -> u64 {
+    RAW_ARC.with(|raw| raw.tenant)
+}
+
+#[inline(never)]
+fn read_with() -> u64 {
+    RequestCtx::with(|c| *c.tenant())
+}
+
+#[inline(never)]
+fn read_try_with() -> u64 {
+    RequestCtx::try_with(|c| *c.tenant()).unwrap_or(0)
+}
+
+#[inline(never)]
+fn read_current() -> u64 {
+    *RequestCtx::current().tenant()
+}
+
+/// Times `iters` calls of `read`, inside whatever scope the caller set.
+#[inline(never)]
+fn reads(iters: u64, read: &dyn Fn() -> u64) -> Duration {
     let start = Instant::now();
     for _ in 0..iters {
         black_box(read());
@@ -64,29 +94,37 @@ fn reads(iters: u64, read: impl Fn() -> u64) -> Duration {
 
 fn explicit_parameter(iters: u64) -> Duration {
     let raw = raw();
-    reads(iters, || read_parameter(black_box(&raw)))
+    reads(iters, &|| read_parameter(black_box(&raw)))
 }
 
 fn raw_task_local(iters: u64) -> Duration {
-    RAW.sync_scope(raw(), || reads(iters, || RAW.with(|raw| raw.tenant)))
+    RAW.sync_scope(raw(), || reads(iters, &read_raw))
+}
+
+fn raw_task_local_arc(iters: u64) -> Duration {
+    RAW_ARC.sync_scope(std::sync::Arc::new(raw()), || reads(iters, &read_raw_arc))
 }
 
 fn derived_with(iters: u64) -> Duration {
-    ctx().sync_scope(|| reads(iters, || RequestCtx::with(|c| *c.tenant())))
+    ctx().sync_scope(|| reads(iters, &read_with))
 }
 
 fn derived_try_with(iters: u64) -> Duration {
-    ctx().sync_scope(|| reads(iters, || RequestCtx::try_with(|c| *c.tenant()).unwrap_or(0)))
+    ctx().sync_scope(|| reads(iters, &read_try_with))
 }
 
 fn derived_current(iters: u64) -> Duration {
-    ctx().sync_scope(|| reads(iters, || *RequestCtx::current().tenant()))
+    ctx().sync_scope(|| reads(iters, &read_current))
 }
 
+/// Runs a variant `iters` times and returns the time it took.
+type Measure = fn(u64) -> Duration;
+
 fn main() {
-    let variants: [(&str, Measure); 5] = [
+    let variants: [(&str, Measure); 6] = [
         ("explicit_parameter", explicit_parameter),
         ("raw_task_local", raw_task_local),
+        ("raw_task_local_arc", raw_task_local_arc),
         ("derived_with", derived_with),
         ("derived_try_with", derived_try_with),
         ("derived_current", derived_current),
@@ -111,6 +149,16 @@ fn main() {
                 subject: ("derived_try_with", &derived_try_with),
                 anchor: ("raw_task_local", &raw_task_local),
                 budget: Some(1.2),
+            },
+            Ratio {
+                subject: ("raw_task_local_arc", &raw_task_local_arc),
+                anchor: ("raw_task_local", &raw_task_local),
+                budget: None,
+            },
+            Ratio {
+                subject: ("derived_with", &derived_with),
+                anchor: ("raw_task_local_arc", &raw_task_local_arc),
+                budget: None,
             },
             Ratio {
                 subject: ("derived_current", &derived_current),
