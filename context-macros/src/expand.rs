@@ -155,10 +155,12 @@ impl Builder<'_> {
         } = self;
         let (context, vis) = (input.ident, input.vis);
         let fields: Vec<&Ident> = input.fields.iter().map(|field| field.ident).collect();
+        // A field named like the builder's own API gets no setter (`check` reports it).
         let setters = input
             .fields
             .iter()
             .enumerate()
+            .filter(|(_, field)| field.has_setter())
             .map(|(i, field)| self.setters(i, field));
         let build = self.build();
         let doc = format!(" Builder of [`{context}`], returned by [`{context}::builder`].");
