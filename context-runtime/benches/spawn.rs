@@ -128,7 +128,7 @@ fn group(criterion: &mut Criterion, name: &str, yielding: bool) {
 
 /// What taking the context at a spawn call costs, without the spawn: one `current()` (what a
 /// hand-written propagation does) against a snapshot of every context type.
-fn capture_current(iters: u64) -> Duration {
+fn captures<T>(iters: u64, capture: impl Fn() -> T) -> Duration {
     let ctx = RequestCtx::builder()
         .request_id("r-1".into())
         .tenant(7)
@@ -136,24 +136,18 @@ fn capture_current(iters: u64) -> Duration {
     ctx.sync_scope(|| {
         let start = Instant::now();
         for _ in 0..iters {
-            black_box(RequestCtx::current());
+            black_box(capture());
         }
         start.elapsed()
     })
 }
 
+fn capture_current(iters: u64) -> Duration {
+    captures(iters, RequestCtx::current)
+}
+
 fn capture_snapshot(iters: u64) -> Duration {
-    let ctx = RequestCtx::builder()
-        .request_id("r-1".into())
-        .tenant(7)
-        .build();
-    ctx.sync_scope(|| {
-        let start = Instant::now();
-        for _ in 0..iters {
-            black_box(Snapshot::capture());
-        }
-        start.elapsed()
-    })
+    captures(iters, Snapshot::capture)
 }
 
 fn main() {

@@ -6,23 +6,8 @@ use std::pin::Pin;
 
 use context_runtime::RequestContext;
 
-#[derive(RequestContext)]
-struct RequestCtx {
-    request_id: String,
-}
-
-#[derive(RequestContext)]
-struct TenantCtx {
-    tenant: u64,
-}
-
-fn request(id: &str) -> RequestCtx {
-    RequestCtx::builder().request_id(id.to_owned()).build()
-}
-
-fn request_id() -> Option<String> {
-    RequestCtx::try_with(|c| c.request_id().clone())
-}
+mod common;
+use common::{RequestCtx, TenantCtx, request, request_id};
 
 #[tokio::test]
 async fn inner_scope_shadows_then_restores_outer() {

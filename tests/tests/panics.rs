@@ -10,18 +10,8 @@ use std::task::{Context, Poll};
 
 use context_runtime::RequestContext;
 
-#[derive(RequestContext)]
-struct RequestCtx {
-    request_id: String,
-}
-
-fn request(id: &str) -> RequestCtx {
-    RequestCtx::builder().request_id(id.to_owned()).build()
-}
-
-fn request_id() -> Option<String> {
-    RequestCtx::try_with(|c| c.request_id().clone())
-}
+mod common;
+use common::{RequestCtx, request, request_id};
 
 /// Turns a panic during a poll into `Err`, like `futures::FutureExt::catch_unwind`.
 struct CatchUnwind<F>(Pin<Box<F>>);

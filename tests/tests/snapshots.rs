@@ -7,23 +7,8 @@ use std::task::{Context, Poll};
 use context_runtime::{ContextExt, RequestContext, Snapshot};
 use futures_core::Stream;
 
-#[derive(RequestContext)]
-struct RequestCtx {
-    request_id: String,
-}
-
-#[derive(RequestContext)]
-struct TenantCtx {
-    tenant: u64,
-}
-
-fn request(id: &str) -> RequestCtx {
-    RequestCtx::builder().request_id(id.to_owned()).build()
-}
-
-fn seen() -> Option<String> {
-    RequestCtx::try_with(|c| c.request_id().clone())
-}
+mod common;
+use common::{TenantCtx, request, request_id, tenant_id};
 
 #[test]
 fn a_snapshot_taken_in_one_scope_runs_inside_another() {
@@ -35,16 +20,14 @@ fn a_snapshot_taken_in_one_scope_runs_inside_another() {
     });
     assert_eq!(snapshot.len(), 2);
     request("other").sync_scope(|| {
-        let inside = snapshot
-            .clone()
-            .sync_scope(|| (seen(), TenantCtx::try_with(|c| *c.tenant())));
+        let inside = snapshot.clone().sync_scope(|| (request_id(), tenant_id()));
         assert_eq!(
             inside,
             (Some("captured".to_owned()), Some(4)),
             "the captured values win inside"
         );
         assert_eq!(
-            seen().as_deref(),
+            request_id().as_deref(),
             Some("other"),
             "and the surrounding scope is back afterwards"
         );
@@ -63,7 +46,7 @@ async fn a_snapshot_enters_a_future_on_every_poll_on_any_thread() {
         let mut seen_each_time = Vec::new();
         for _ in 0..50 {
             tokio::task::yield_now().await;
-            seen_each_time.push(seen());
+            seen_each_time.push(request_id());
         }
         seen_each_time
     }));
@@ -81,7 +64,7 @@ async fn an_empty_snapshot_changes_nothing() {
     let snapshot = Snapshot::capture();
     assert!(snapshot.is_empty());
     let seen_inside = request("outer")
-        .scope(snapshot.scope(async { seen() }))
+        .scope(snapshot.scope(async { request_id() }))
         .await;
     assert_eq!(seen_inside.as_deref(), Some("outer"));
 }
@@ -106,7 +89,7 @@ impl Stream for SeenPerItem {
         }
         self.yielded = false;
         self.left -= 1;
-        Poll::Ready(Some(seen()))
+        Poll::Ready(Some(request_id()))
     }
 }
 
@@ -141,9 +124,9 @@ async fn a_stream_keeps_its_context_for_every_item() {
 async fn spawn_helpers_carry_the_context() {
     let (task, blocking, thread) = request("r-h")
         .scope(async {
-            let task = context_runtime::spawn(async { seen() });
-            let blocking = context_runtime::spawn_blocking(seen);
-            let thread = context_runtime::spawn_thread(seen);
+            let task = context_runtime::spawn(async { request_id() });
+            let blocking = context_runtime::spawn_blocking(request_id);
+            let thread = context_runtime::spawn_thread(request_id);
             (
                 task.await.unwrap(),
                 blocking.await.unwrap(),
@@ -161,7 +144,7 @@ async fn spawn_helpers_carry_the_context() {
 async fn in_context_uses_the_given_snapshot() {
     let snapshot = request("given").sync_scope(Snapshot::capture);
     let seen_inside = request("ambient")
-        .scope(async { seen() }.in_context(snapshot))
+        .scope(async { request_id() }.in_context(snapshot))
         .await;
     assert_eq!(seen_inside.as_deref(), Some("given"));
 }
@@ -176,8 +159,8 @@ fn with_current_builds_a_snapshot_of_named_types() {
     });
     assert_eq!(snapshot.len(), 1);
     snapshot.sync_scope(|| {
-        assert_eq!(seen(), None);
-        assert_eq!(TenantCtx::try_with(|c| *c.tenant()), Some(1));
+        assert_eq!(request_id(), None);
+        assert_eq!(tenant_id(), Some(1));
     });
 }
 
@@ -187,6 +170,6 @@ fn a_panic_inside_a_snapshot_scope_restores_the_surrounding_context() {
     request("outer").sync_scope(|| {
         let caught = std::panic::catch_unwind(|| snapshot.sync_scope(|| panic!("boom")));
         assert!(caught.is_err());
-        assert_eq!(seen().as_deref(), Some("outer"));
+        assert_eq!(request_id().as_deref(), Some("outer"));
     });
 }

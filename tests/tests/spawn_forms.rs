@@ -6,28 +6,8 @@ use std::sync::Arc;
 use context_runtime::{RequestContext, with_context};
 use tokio::sync::Barrier;
 
-#[derive(RequestContext)]
-struct RequestCtx {
-    request_id: String,
-}
-
-#[derive(RequestContext)]
-struct TenantCtx {
-    tenant: u64,
-}
-
-fn request(id: &str) -> RequestCtx {
-    RequestCtx::builder().request_id(id.to_owned()).build()
-}
-
-fn tenant(id: u64) -> TenantCtx {
-    TenantCtx::builder().tenant(id).build()
-}
-
-/// What a child sees: the request id, or `None` when no context reached it.
-fn seen() -> Option<String> {
-    RequestCtx::try_with(|c| c.request_id().clone())
-}
+mod common;
+use common::{TenantCtx, request, request_id, tenant, tenant_id};
 
 /// Every spawn form the attribute rewrites, each child reporting what it sees.
 #[with_context]
@@ -37,53 +17,53 @@ async fn spawn_everything() -> Vec<(&'static str, Option<String>)> {
     let mut seen_by = vec![
         (
             "tokio::spawn",
-            tokio::spawn(async { seen() }).await.unwrap(),
+            tokio::spawn(async { request_id() }).await.unwrap(),
         ),
         (
             "tokio::task::spawn",
-            tokio::task::spawn(async { seen() }).await.unwrap(),
+            tokio::task::spawn(async { request_id() }).await.unwrap(),
         ),
         (
             "tokio::task::spawn_blocking",
-            tokio::task::spawn_blocking(seen).await.unwrap(),
+            tokio::task::spawn_blocking(request_id).await.unwrap(),
         ),
         (
             "std::thread::spawn",
-            std::thread::spawn(seen).join().unwrap(),
+            std::thread::spawn(request_id).join().unwrap(),
         ),
         (
             "thread::Builder::spawn",
             std::thread::Builder::new()
-                .spawn(seen)
+                .spawn(request_id)
                 .unwrap()
                 .join()
                 .unwrap(),
         ),
         (
             "thread::scope spawn",
-            std::thread::scope(|s| s.spawn(|| seen()).join().unwrap()),
+            std::thread::scope(|s| s.spawn(|| request_id()).join().unwrap()),
         ),
         (
             "Handle::spawn",
             tokio::runtime::Handle::current()
-                .spawn(async { seen() })
+                .spawn(async { request_id() })
                 .await
                 .unwrap(),
         ),
         (
             "Handle::spawn_blocking",
             tokio::runtime::Handle::current()
-                .spawn_blocking(seen)
+                .spawn_blocking(request_id)
                 .await
                 .unwrap(),
         ),
     ];
 
     let mut set = JoinSet::new();
-    set.spawn(async { ("JoinSet::spawn", seen()) });
-    set.spawn_blocking(|| ("JoinSet::spawn_blocking", seen()));
+    set.spawn(async { ("JoinSet::spawn", request_id()) });
+    set.spawn_blocking(|| ("JoinSet::spawn_blocking", request_id()));
     set.spawn_on(
-        async { ("JoinSet::spawn_on", seen()) },
+        async { ("JoinSet::spawn_on", request_id()) },
         &tokio::runtime::Handle::current(),
     );
     while let Some(result) = set.join_next().await {
@@ -99,23 +79,29 @@ async fn bare_tokio_forms() -> Vec<(&'static str, Option<String>)> {
     use tokio::spawn;
     use tokio::task::spawn_blocking;
     vec![
-        ("bare tokio spawn", spawn(async { seen() }).await.unwrap()),
-        ("bare spawn_blocking", spawn_blocking(seen).await.unwrap()),
+        (
+            "bare tokio spawn",
+            spawn(async { request_id() }).await.unwrap(),
+        ),
+        (
+            "bare spawn_blocking",
+            spawn_blocking(request_id).await.unwrap(),
+        ),
     ]
 }
 
 #[with_context]
 fn bare_thread_spawn() -> Option<String> {
     use std::thread::spawn;
-    spawn(seen).join().unwrap()
+    spawn(request_id).join().unwrap()
 }
 
 /// The same calls without the attribute.
 async fn spawn_without_attribute() -> Vec<Option<String>> {
     vec![
-        tokio::spawn(async { seen() }).await.unwrap(),
-        tokio::task::spawn_blocking(seen).await.unwrap(),
-        std::thread::spawn(seen).join().unwrap(),
+        tokio::spawn(async { request_id() }).await.unwrap(),
+        tokio::task::spawn_blocking(request_id).await.unwrap(),
+        std::thread::spawn(request_id).join().unwrap(),
     ]
 }
 
@@ -139,8 +125,8 @@ async fn without_the_attribute_children_see_nothing() {
 #[with_context]
 async fn spawn_local_in_local_set() -> (Option<String>, Option<String>) {
     let local = tokio::task::LocalSet::new();
-    let a = local.spawn_local(async { seen() });
-    let b = tokio::task::spawn_local(async { seen() });
+    let a = local.spawn_local(async { request_id() });
+    let b = tokio::task::spawn_local(async { request_id() });
     local
         .run_until(async { (a.await.unwrap(), b.await.unwrap()) })
         .await
@@ -159,9 +145,10 @@ async fn spawn_local_inside_a_local_set() {
 #[with_context]
 async fn grandchildren() -> (Option<String>, Option<String>, Option<String>) {
     tokio::spawn(async {
-        let blocking = tokio::task::spawn_blocking(|| std::thread::spawn(seen).join().unwrap());
-        let task = tokio::spawn(async { tokio::spawn(async { seen() }).await.unwrap() });
-        (seen(), blocking.await.unwrap(), task.await.unwrap())
+        let blocking =
+            tokio::task::spawn_blocking(|| std::thread::spawn(request_id).join().unwrap());
+        let task = tokio::spawn(async { tokio::spawn(async { request_id() }).await.unwrap() });
+        (request_id(), blocking.await.unwrap(), task.await.unwrap())
     })
     .await
     .unwrap()
@@ -180,7 +167,7 @@ async fn grandchildren_see_the_context_too() {
 fn spawn_and_leave(barrier: Arc<Barrier>) -> tokio::task::JoinHandle<Option<String>> {
     tokio::spawn(async move {
         barrier.wait().await; // runs only after the parent has left its scope
-        seen()
+        request_id()
     })
 }
 
@@ -188,7 +175,7 @@ fn spawn_and_leave(barrier: Arc<Barrier>) -> tokio::task::JoinHandle<Option<Stri
 async fn the_context_is_captured_at_the_spawn_call() {
     let barrier = Arc::new(Barrier::new(2));
     let child = request("r-captured").sync_scope(|| spawn_and_leave(Arc::clone(&barrier)));
-    assert_eq!(seen(), None, "the parent has left its scope");
+    assert_eq!(request_id(), None, "the parent has left its scope");
     // A later scope of the parent must not leak into the child either.
     request("r-later")
         .scope(async {
@@ -200,14 +187,14 @@ async fn the_context_is_captured_at_the_spawn_call() {
 
 #[with_context]
 async fn both_types() -> (Option<String>, Option<u64>) {
-    tokio::spawn(async { (seen(), TenantCtx::try_with(|c| *c.tenant())) })
+    tokio::spawn(async { (request_id(), tenant_id()) })
         .await
         .unwrap()
 }
 
 #[with_context(TenantCtx)]
 async fn only_tenant() -> (Option<String>, Option<u64>) {
-    tokio::spawn(async { (seen(), TenantCtx::try_with(|c| *c.tenant())) })
+    tokio::spawn(async { (request_id(), tenant_id()) })
         .await
         .unwrap()
 }
@@ -245,7 +232,7 @@ async fn abort_join_set() -> (usize, Option<String>) {
             cancelled += 1;
         }
     }
-    (cancelled, seen())
+    (cancelled, request_id())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -261,11 +248,14 @@ async fn join_set_with_abort_leaves_the_parent_untouched() {
 #[with_context]
 async fn child_panics() -> (bool, Option<String>) {
     let child = tokio::spawn(async {
-        assert!(seen().is_none(), "the child sees the context, then fails");
+        assert!(
+            request_id().is_none(),
+            "the child sees the context, then fails"
+        );
     });
     let panicked = child.await.is_err_and(|error| error.is_panic());
     let blocking = tokio::task::spawn_blocking(|| panic!("blocking child fails"));
-    (panicked && blocking.await.is_err(), seen())
+    (panicked && blocking.await.is_err(), request_id())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
