@@ -1,6 +1,7 @@
 //! [`InContext`]: a future or stream that runs inside a [`Snapshot`], and [`ContextExt`], the
 //! extension that makes one.
 
+use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -29,7 +30,6 @@ pin_project_lite::pin_project! {
     /// # }
     /// ```
     #[must_use = "futures and streams do nothing unless polled"]
-    #[derive(Debug)]
     pub struct InContext<T> {
         #[pin]
         inner: T,
@@ -50,6 +50,14 @@ impl<T> InContext<T> {
     /// ```
     pub fn snapshot(&self) -> &Snapshot {
         &self.snapshot
+    }
+}
+
+impl<T> fmt::Debug for InContext<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("InContext")
+            .field("snapshot", &self.snapshot)
+            .finish_non_exhaustive()
     }
 }
 
