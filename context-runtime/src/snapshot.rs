@@ -213,7 +213,7 @@ impl Snapshot {
                 Some(entry) => *slot = entry.0.enter(&mut run),
                 None => run(),
             },
-            entries => enter_all(entries, &mut run),
+            entries => enter_each(entries, &mut run),
         }
         match result {
             Some(result) => result,
@@ -224,14 +224,14 @@ impl Snapshot {
 
 /// Enters the first entry, then the rest inside it, then runs `f`. Not generic, so the recursion
 /// is one function however many entries there are.
-fn enter_all(entries: &mut [Option<Entry>], f: &mut dyn FnMut()) {
+fn enter_each(entries: &mut [Option<Entry>], f: &mut dyn FnMut()) {
     let Some((first, rest)) = entries.split_first_mut() else {
         return f();
     };
     match first.take() {
-        Some(entry) => *first = entry.0.enter(&mut || enter_all(rest, f)),
+        Some(entry) => *first = entry.0.enter(&mut || enter_each(rest, f)),
         // Lost to a panic during an earlier entering: run without it rather than fail again.
-        None => enter_all(rest, f),
+        None => enter_each(rest, f),
     }
 }
 
