@@ -32,7 +32,14 @@ use crate::{RequestContext, Scoped, registry};
 pub struct Current<T>(Arc<T>);
 
 impl<T> Current<T> {
-    pub(crate) fn new(value: T) -> Self {
+    /// The one way a value becomes current-able, once per value: where its type is made known
+    /// to [`Snapshot::capture`](crate::Snapshot::capture), so re-entering a handle (every spawn)
+    /// does not pay for it.
+    pub(crate) fn new(value: T) -> Self
+    where
+        T: RequestContext,
+    {
+        registry::register::<T>();
         Self(Arc::new(value))
     }
 
@@ -75,7 +82,6 @@ impl<T: RequestContext> Current<T> {
     /// # }
     /// ```
     pub fn scope<F: Future>(self, fut: F) -> Scoped<T, F> {
-        registry::register::<T>();
         Scoped::new(T::__storage().scope(self, fut))
     }
 
@@ -90,7 +96,6 @@ impl<T: RequestContext> Current<T> {
     /// assert_eq!(tenant, 7);
     /// ```
     pub fn sync_scope<R>(self, f: impl FnOnce() -> R) -> R {
-        registry::register::<T>();
         T::__storage().sync_scope(self, f)
     }
 }

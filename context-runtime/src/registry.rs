@@ -1,9 +1,9 @@
 //! Which context types exist, so a [`Snapshot`](crate::Snapshot) can capture "every context set
 //! here" without naming them.
 //!
-//! A type registers the first time one of its values is entered (every scope goes through
-//! [`Current::scope`](crate::Current::scope) or [`Current::sync_scope`](crate::Current::sync_scope)),
-//! so a type never entered cannot be set and need not be captured.
+//! A type registers when its first value is put behind a [`Current`](crate::Current) (which
+//! every `scope` and `sync_scope` of a value does, before entering it), so a type never entered
+//! cannot be set and need not be captured.
 //!
 //! Registrations are rare (once per context type per process) and reads happen on every spawn.
 //! So the list is immutable: each registration publishes a new, leaked `&'static` list (the
