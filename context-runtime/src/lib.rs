@@ -88,7 +88,6 @@
 //! stream.
 
 #![forbid(unsafe_code)]
-#![cfg_attr(docsrs, feature(doc_auto_cfg))]
 
 mod builder;
 mod context;
