@@ -1,7 +1,9 @@
 /// Facts about one request, set once at the edge.
 pub struct RequestCtx {
     /// The request's id.
+    #[context(log)]
     request_id: String,
+    #[context(log)]
     user: Option<String>,
     #[context(default = 1)]
     attempt: u32,
@@ -228,6 +230,24 @@ const _: () = {
             ::context_runtime::__private::Current<Self>,
         > {
             &__CONTEXT
+        }
+        fn __log_fields(
+            &self,
+            visit: &mut dyn FnMut(
+                &'static str,
+                ::context_runtime::__private::LogValue<'_>,
+            ),
+        ) {
+            if let ::core::option::Option::Some(value) = ::context_runtime::__private::ToLogValue::to_log_value(
+                &self.request_id,
+            ) {
+                visit("request_id", value);
+            }
+            if let ::core::option::Option::Some(value) = ::context_runtime::__private::ToLogValue::to_log_value(
+                &self.user,
+            ) {
+                visit("user", value);
+            }
         }
     }
     const _: () = ::context_runtime::__private::assert_field::<String>();

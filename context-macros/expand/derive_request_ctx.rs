@@ -2,7 +2,9 @@
 #[derive(RequestContext)]
 pub struct RequestCtx {
     /// The request's id.
+    #[context(log)]
     request_id: String,
+    #[context(log)]
     user: Option<String>,
     #[context(default = 1)]
     attempt: u32,

@@ -44,6 +44,7 @@ fn expand(input: &Input<'_>) -> TokenStream {
         .map(|field| getter(field, vis));
     let builder = builder(input, &private);
     let debug = debug(input, &private);
+    let log_fields = log_fields(input, &private);
     // A field already refused for interior mutability is not also reported as `!Sync`.
     let assertions = input
         .fields
@@ -79,6 +80,8 @@ fn expand(input: &Input<'_>) -> TokenStream {
                 fn __storage() -> &'static #private::LocalKey<#private::Current<Self>> {
                     &__CONTEXT
                 }
+
+                #log_fields
             }
 
             #(#assertions)*
@@ -300,6 +303,34 @@ impl Builder<'_> {
             }
         }
     }
+}
+
+/// The `#[context(log)]` fields, visited in order; nothing when there are none (the trait's
+/// default visits nothing). A field whose type cannot be logged is an error at its type.
+fn log_fields(input: &Input<'_>, private: &TokenStream) -> Option<TokenStream> {
+    let visits: Vec<TokenStream> = input
+        .fields
+        .iter()
+        .filter(|field| field.attrs.log.is_some() && field.attrs.sensitive.is_none())
+        .map(|field| {
+            let (member, name) = (field.ident, &field.name);
+            let value =
+                quote_spanned!(field.ty.span()=> #private::ToLogValue::to_log_value(&self.#member));
+            quote! {
+                if let ::core::option::Option::Some(value) = #value {
+                    visit(#name, value);
+                }
+            }
+        })
+        .collect();
+    if visits.is_empty() {
+        return None;
+    }
+    Some(quote! {
+        fn __log_fields(&self, visit: &mut dyn FnMut(&'static str, #private::LogValue<'_>)) {
+            #(#visits)*
+        }
+    })
 }
 
 /// `Debug`, with sensitive fields printed as the redaction marker.

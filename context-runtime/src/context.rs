@@ -5,7 +5,7 @@ use std::future::Future;
 
 use tokio::task::LocalKey;
 
-use crate::{Current, Scoped};
+use crate::{Current, LogValue, Scoped};
 
 /// A request-scoped, ambient, set-once, read-only context.
 ///
@@ -47,6 +47,12 @@ pub trait RequestContext: Sized + Send + Sync + 'static {
     /// The task-local that holds the current value of this type. Generated; not part of the API.
     #[doc(hidden)]
     fn __storage() -> &'static LocalKey<Current<Self>>;
+
+    /// Visits the `#[context(log)]` fields. Generated when there are some; not part of the API.
+    #[doc(hidden)]
+    fn __log_fields(&self, visit: &mut dyn FnMut(&'static str, LogValue<'_>)) {
+        let _ = visit;
+    }
 
     /// Runs `fut` with `self` as the current context of this type: every poll of `fut` sees it.
     ///

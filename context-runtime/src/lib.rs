@@ -72,11 +72,25 @@
 //! | `#[context(default)]` | may be left unset in the builder; `Default::default()` then |
 //! | `#[context(default = expr)]` | may be left unset; `expr` then |
 //! | `#[context(sensitive)]` | printed as [`REDACTED`] by `Debug`; never logged nor propagated |
-//! | `#[context(log)]` | reserved for the `tracing` integration: the field goes on log lines |
+//! | `#[context(log)]` | the field goes on every log line emitted inside the context ([`ToLogValue`]) |
 //! | `#[context(propagate)]` | reserved for carriers: the field crosses process boundaries |
 //!
 //! On the struct, `#[context(crate = path)]` names this crate when it is re-exported under
 //! another path.
+//!
+//! # Logging
+//!
+//! With the `tracing` feature, wrap your event format in [`LogContext`] and every event emitted
+//! inside a context (spawned work included) carries its `#[context(log)]` fields: leading a text
+//! line, or as top-level keys of a JSON line. For any other logger, [`log_fields`] visits the
+//! same fields.
+//!
+//! ```ignore
+//! tracing_subscriber::fmt()
+//!     .json()
+//!     .event_format(LogContext::json(tracing_subscriber::fmt::format().json().flatten_event(true)))
+//!     .init();
+//! ```
 //!
 //! # Spawned work
 //!
@@ -94,6 +108,9 @@ mod context;
 mod current;
 mod enter;
 mod in_context;
+#[cfg(feature = "tracing")]
+mod log;
+mod log_value;
 mod redact;
 mod registry;
 mod scope;
@@ -103,6 +120,9 @@ mod spawn;
 pub use context::RequestContext;
 pub use current::Current;
 pub use in_context::{ContextExt, InContext};
+#[cfg(feature = "tracing")]
+pub use log::LogContext;
+pub use log_value::{LogValue, ToLogValue, log_fields};
 pub use redact::REDACTED;
 pub use scope::Scoped;
 pub use snapshot::Snapshot;
@@ -191,6 +211,7 @@ pub mod __private {
     pub use crate::redact::Redacted;
     pub use crate::spawn::bind;
     pub use crate::{Current, RequestContext, Snapshot};
+    pub use crate::{LogValue, ToLogValue};
     pub use tokio::task::LocalKey;
     pub use tokio::task_local;
 

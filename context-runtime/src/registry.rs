@@ -17,12 +17,16 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, PoisonError};
 
 use crate::RequestContext;
+use crate::log_value::LogVisitor;
 use crate::snapshot::Entry;
 
-/// One context type: its identity and how to capture its current value.
+/// One context type: its identity, how to capture its current value, and how to visit the
+/// current value's log fields.
+#[derive(Clone, Copy)]
 pub(crate) struct Registration {
     type_id: TypeId,
     pub(crate) capture: fn() -> Option<Entry>,
+    pub(crate) log: fn(&mut LogVisitor<'_>),
 }
 
 type List = &'static [Registration];
@@ -68,17 +72,16 @@ pub(crate) fn register<T: RequestContext>() {
     if latest.iter().any(|known| known.type_id == type_id) {
         return;
     }
-    let mut list: Vec<Registration> = latest
-        .iter()
-        .map(|known| Registration {
-            type_id: known.type_id,
-            capture: known.capture,
-        })
-        .collect();
+    let mut list = latest.to_vec();
     list.push(Registration {
         type_id,
         capture: Entry::capture::<T>,
+        log: log_fields_of::<T>,
     });
     *latest = Vec::leak(list);
     GENERATION.fetch_add(1, Ordering::Release);
+}
+
+fn log_fields_of<T: RequestContext>(visit: &mut LogVisitor<'_>) {
+    T::try_with(|current| current.__log_fields(visit));
 }
