@@ -85,12 +85,12 @@
 //! line, or as top-level keys of a JSON line. For any other logger, [`log_fields`] visits the
 //! same fields.
 //!
-//! ```ignore
-//! tracing_subscriber::fmt()
-//!     .json()
-//!     .event_format(LogContext::json(tracing_subscriber::fmt::format().json().flatten_event(true)))
-//!     .init();
-//! ```
+//! # The HTTP edge
+//!
+//! With the `http` feature, [`ContextLayer`] (a tower layer for axum, hyper or tonic) builds the
+//! context from each request, or refuses the request before any handler runs, and runs the inner
+//! service inside it; [`RequestId`] takes a valid incoming `x-request-id` or generates a UUID v7,
+//! and the layer echoes it on the response.
 //!
 //! # Spawned work
 //!
@@ -107,6 +107,8 @@ mod builder;
 mod context;
 mod current;
 mod enter;
+#[cfg(feature = "http")]
+mod http;
 mod in_context;
 #[cfg(feature = "tracing")]
 mod log;
@@ -119,6 +121,8 @@ mod spawn;
 
 pub use context::RequestContext;
 pub use current::Current;
+#[cfg(feature = "http")]
+pub use http::{ContextFuture, ContextLayer, ContextService, Refusal, RequestId, X_REQUEST_ID};
 pub use in_context::{ContextExt, InContext};
 #[cfg(feature = "tracing")]
 pub use log::LogContext;

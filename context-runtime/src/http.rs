@@ -1,0 +1,322 @@
+//! The HTTP edge (feature `http`): [`ContextLayer`], a tower layer (axum, hyper, tonic) that
+//! builds the context from each request and runs the inner service inside it, and [`RequestId`].
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use http::header::{HeaderMap, HeaderName, HeaderValue};
+use http::{Request, Response, request};
+use tower_layer::Layer;
+use tower_service::Service;
+
+use crate::enter::enter_one;
+use crate::{Current, LogValue, RequestContext, Scoped, ToLogValue};
+
+/// The `x-request-id` header.
+pub const X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// A request id: the incoming `x-request-id` when it is valid, otherwise a fresh, time-ordered
+/// UUID v7.
+///
+/// Valid means exactly one header, 1 to 128 bytes, each a visible ASCII character (no space, no
+/// control character, nothing outside ASCII). Anything else is replaced, never echoed nor logged:
+/// a client cannot inject lines into logs or headers through it.
+///
+/// ```
+/// use context_runtime::RequestId;
+/// use http::HeaderMap;
+///
+/// let mut headers = HeaderMap::new();
+/// headers.insert("x-request-id", "abc-123".parse().unwrap());
+/// assert_eq!(RequestId::from_headers(&headers).as_str(), "abc-123");
+///
+/// headers.insert("x-request-id", "has space".parse().unwrap());
+/// let fresh = RequestId::from_headers(&headers);
+/// assert_ne!(fresh.as_str(), "has space");
+/// assert_eq!(fresh.as_str().len(), 36); // a UUID v7
+/// ```
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct RequestId(String);
+
+impl RequestId {
+    /// The longest incoming id accepted, in bytes.
+    pub const MAX_LEN: usize = 128;
+
+    /// A fresh, time-ordered id (UUID v7).
+    ///
+    /// ```
+    /// # use context_runtime::RequestId;
+    /// assert_ne!(RequestId::generate(), RequestId::generate());
+    /// ```
+    pub fn generate() -> Self {
+        Self(uuid::Uuid::now_v7().hyphenated().to_string())
+    }
+
+    /// `bytes` as a request id, if they are a valid one (see the type's documentation).
+    ///
+    /// ```
+    /// # use context_runtime::RequestId;
+    /// assert!(RequestId::parse(b"r-1").is_some());
+    /// assert!(RequestId::parse(b"").is_none());
+    /// assert!(RequestId::parse(b"a\r\nx-admin: 1").is_none());
+    /// assert!(RequestId::parse(&[b'a'; 129]).is_none());
+    /// assert!(RequestId::parse("é".as_bytes()).is_none());
+    /// ```
+    pub fn parse(bytes: &[u8]) -> Option<Self> {
+        let valid =
+            (1..=Self::MAX_LEN).contains(&bytes.len()) && bytes.iter().all(u8::is_ascii_graphic);
+        // Visible ASCII is valid UTF-8.
+        valid.then(|| Self(String::from_utf8_lossy(bytes).into_owned()))
+    }
+
+    /// The request's id: its single, valid `x-request-id` header, or a fresh one.
+    pub fn from_headers(headers: &HeaderMap) -> Self {
+        let mut values = headers.get_all(X_REQUEST_ID).iter();
+        match (values.next(), values.next()) {
+            (Some(value), None) => Self::parse(value.as_bytes()).unwrap_or_else(Self::generate),
+            _ => Self::generate(),
+        }
+    }
+
+    /// The id as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    fn header_value(&self) -> Option<HeaderValue> {
+        HeaderValue::from_str(&self.0).ok()
+    }
+}
+
+impl fmt::Display for RequestId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl fmt::Debug for RequestId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.0, f)
+    }
+}
+
+impl ToLogValue for RequestId {
+    fn to_log_value(&self) -> Option<LogValue<'_>> {
+        Some(LogValue::Str(&self.0))
+    }
+}
+
+/// What refuses a request in [`ContextLayer`]: a status (with an empty body), or a whole response
+/// (boxed or not).
+pub trait Refusal<B> {
+    /// The response sent instead of calling the service.
+    fn into_response(self) -> Response<B>;
+}
+
+impl<B: Default> Refusal<B> for http::StatusCode {
+    fn into_response(self) -> Response<B> {
+        let mut response = Response::new(B::default());
+        *response.status_mut() = self;
+        response
+    }
+}
+
+impl<B> Refusal<B> for Response<B> {
+    fn into_response(self) -> Response<B> {
+        self
+    }
+}
+
+impl<B> Refusal<B> for Box<Response<B>> {
+    fn into_response(self) -> Response<B> {
+        *self
+    }
+}
+
+/// A tower layer that builds a context from each request and runs the inner service inside it.
+///
+/// `make` gets the request's head and its [`RequestId`] and returns the context, or a
+/// [`Refusal`] (a status, or a response) that refuses the request before any handler runs (no
+/// tenant → 400). The chosen request id is echoed in the response's `x-request-id`, refusals
+/// included.
+///
+/// ```
+/// use context_runtime::{ContextLayer, RequestContext, RequestId};
+/// use http::{Request, Response, StatusCode};
+/// use tower::{ServiceBuilder, ServiceExt};
+///
+/// #[derive(RequestContext)]
+/// struct RequestCtx {
+///     #[context(log)] request_id: RequestId,
+///     #[context(log)] tenant: u64,
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// let service = ServiceBuilder::new()
+///     .layer(ContextLayer::new(|head: &http::request::Parts, id: &RequestId| -> Result<_, StatusCode> {
+///         let tenant = head.headers.get("x-tenant").and_then(|v| v.to_str().ok()?.parse().ok());
+///         let tenant = tenant.ok_or(StatusCode::BAD_REQUEST)?;
+///         Ok(RequestCtx::builder().request_id(id.clone()).tenant(tenant).build())
+///     }))
+///     .service_fn(|_request: Request<()>| async {
+///         // the handler, and everything it calls, reads the context:
+///         Ok::<_, std::convert::Infallible>(Response::new(format!("tenant {}", RequestCtx::with(|c| *c.tenant()))))
+///     });
+///
+/// let request = Request::builder().header("x-tenant", "7").header("x-request-id", "r-1").body(()).unwrap();
+/// let response = service.clone().oneshot(request).await.unwrap();
+/// assert_eq!(response.body(), "tenant 7");
+/// assert_eq!(response.headers()["x-request-id"], "r-1");
+///
+/// let refused = service.oneshot(Request::new(())).await.unwrap();
+/// assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+/// assert!(refused.headers().contains_key("x-request-id")); // a fresh id, for the client's report
+/// # }
+/// ```
+#[derive(Clone)]
+pub struct ContextLayer<F> {
+    make: F,
+}
+
+impl<F> ContextLayer<F> {
+    /// A layer that builds each request's context with `make`.
+    pub fn new(make: F) -> Self {
+        Self { make }
+    }
+}
+
+impl<F> fmt::Debug for ContextLayer<F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ContextLayer").finish_non_exhaustive()
+    }
+}
+
+impl<S, F: Clone> Layer<S> for ContextLayer<F> {
+    type Service = ContextService<S, F>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        ContextService {
+            inner,
+            make: self.make.clone(),
+        }
+    }
+}
+
+/// The service of [`ContextLayer`].
+#[derive(Clone)]
+pub struct ContextService<S, F> {
+    inner: S,
+    make: F,
+}
+
+impl<S, F> fmt::Debug for ContextService<S, F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ContextService").finish_non_exhaustive()
+    }
+}
+
+impl<S, F, T, E, ReqBody, ResBody> Service<Request<ReqBody>> for ContextService<S, F>
+where
+    S: Service<Request<ReqBody>, Response = Response<ResBody>>,
+    F: Fn(&request::Parts, &RequestId) -> Result<T, E>,
+    T: RequestContext,
+    E: Refusal<ResBody>,
+{
+    type Response = Response<ResBody>;
+    type Error = S::Error;
+    type Future = ContextFuture<T, S::Future, ResBody>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
+        let (head, body) = request.into_parts();
+        let id = RequestId::from_headers(&head.headers);
+        let echo = id.header_value();
+        match (self.make)(&head, &id) {
+            Ok(context) => {
+                // The inner service's own `call` (routing, extractors that run early) runs inside
+                // the context too, not only the future it returns.
+                let request = Request::from_parts(head, body);
+                let (future, current) =
+                    enter_one(Current::new(context), || self.inner.call(request));
+                let future = match current {
+                    Some(current) => Ok(current.scope(future)),
+                    None => Err(future),
+                };
+                ContextFuture::Serve {
+                    future: Inner::new(future),
+                    echo,
+                }
+            }
+            Err(refusal) => ContextFuture::Refuse {
+                refusal: Some(refusal.into_response()),
+                echo,
+            },
+        }
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// Either the inner future inside the context, or a bare one (only if entering the context
+    /// panicked and the value was lost: then the request runs without it).
+    #[project = InnerProjection]
+    #[allow(missing_docs)]
+    pub enum Inner<T: 'static, Fut> {
+        Scoped { #[pin] future: Scoped<T, Fut> },
+        Bare { #[pin] future: Fut },
+    }
+}
+
+impl<T: 'static, Fut> Inner<T, Fut> {
+    fn new(future: Result<Scoped<T, Fut>, Fut>) -> Self {
+        match future {
+            Ok(future) => Self::Scoped { future },
+            Err(future) => Self::Bare { future },
+        }
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// The future of [`ContextService`]: the inner service's response with the request id
+    /// echoed, or the refusal.
+    #[project = ContextFutureProjection]
+    #[allow(missing_docs)]
+    pub enum ContextFuture<T: 'static, Fut, B> {
+        Serve { #[pin] future: Inner<T, Fut>, echo: Option<HeaderValue> },
+        Refuse { refusal: Option<Response<B>>, echo: Option<HeaderValue> },
+    }
+}
+
+impl<T: 'static, Fut, B, E> Future for ContextFuture<T, Fut, B>
+where
+    Fut: Future<Output = Result<Response<B>, E>>,
+{
+    type Output = Result<Response<B>, E>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let (response, echo) = match self.project() {
+            ContextFutureProjection::Serve { future, echo } => {
+                let response = match future.project() {
+                    InnerProjection::Scoped { future } => std::task::ready!(future.poll(cx)),
+                    InnerProjection::Bare { future } => std::task::ready!(future.poll(cx)),
+                };
+                (response, echo.take())
+            }
+            ContextFutureProjection::Refuse { refusal, echo } => match refusal.take() {
+                Some(refusal) => (Ok(refusal), echo.take()),
+                None => panic!("`ContextFuture` polled after completion"),
+            },
+        };
+        Poll::Ready(response.map(|mut response| {
+            if let Some(echo) = echo {
+                response.headers_mut().insert(X_REQUEST_ID, echo);
+            }
+            response
+        }))
+    }
+}
