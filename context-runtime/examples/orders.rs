@@ -1,0 +1,353 @@
+//! The main job: an axum service — handler → service → repository over a real `SQLite` file —
+//! where every JSON log line carries the request id of the request that caused it, including the
+//! lines of spawned tasks, blocking work and a queued job, and no function takes a request-id
+//! parameter. The database connection is an explicit dependency, never in the context.
+//!
+//! `cargo run --example orders` starts the service on 127.0.0.1 (an ephemeral port), drives it
+//! with 240 concurrent requests from a real HTTP client (some with a valid `x-request-id`, some
+//! with malformed ones, some refused for a missing tenant), prints the log lines and a summary,
+//! and exits non-zero unless 100% of the request lines carry their own request's id.
+//!
+//! `cargo run --example orders -- --serve 127.0.0.1:3000` keeps serving, for curl:
+//! `curl -i -H 'x-tenant: 1' -H 'x-request-id: my-id' http://127.0.0.1:3000/orders/1`
+
+use std::collections::HashMap;
+use std::io;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::{HeaderValue, Request, StatusCode};
+use axum::routing::get;
+use context_runtime::{
+    ContextLayer, LogContext, RequestContext, RequestId, Snapshot, with_context,
+};
+use http_body_util::{BodyExt, Empty};
+use hyper::body::Bytes;
+use hyper_util::client::legacy::Client;
+use hyper_util::rt::TokioExecutor;
+use rusqlite::Connection;
+use tokio::sync::mpsc;
+
+/// Facts about one request, set once at the edge.
+#[derive(RequestContext)]
+struct RequestCtx {
+    #[context(log)]
+    request_id: RequestId,
+    #[context(log)]
+    tenant: u64,
+    #[context(log)]
+    user: Option<String>,
+    #[context(sensitive)]
+    auth_token: String,
+}
+
+/// The database: an explicit dependency of the repository, shared by the handlers.
+type Db = Arc<Mutex<Connection>>;
+
+/// A job for the worker: what it needs, and the contexts of the request that queued it.
+struct ReceiptJob {
+    order_id: u64,
+    total: u64,
+    context: Snapshot,
+}
+
+#[derive(Clone)]
+struct App {
+    db: Db,
+    jobs: mpsc::UnboundedSender<ReceiptJob>,
+}
+
+// ---- repository -------------------------------------------------------------------------------
+
+fn find_total(db: &Db, order_id: u64) -> rusqlite::Result<Option<u64>> {
+    tracing::info!(
+        order_id,
+        "repository: SELECT total FROM orders WHERE id = ?1 AND tenant = ?2"
+    );
+    let tenant = RequestCtx::with(|c| *c.tenant());
+    let conn = db.lock().expect("the connection lock");
+    let mut statement =
+        conn.prepare_cached("SELECT total FROM orders WHERE id = ?1 AND tenant = ?2")?;
+    let mut rows = statement.query((order_id, tenant))?;
+    rows.next()?.map(|row| row.get(0)).transpose()
+}
+
+// ---- service ----------------------------------------------------------------------------------
+
+#[with_context]
+async fn fetch_order(app: &App, order_id: u64) -> Option<u64> {
+    tracing::info!(order_id, "service: fetching order");
+    let db = Arc::clone(&app.db);
+    // SQL is blocking work: it runs on the blocking pool, and still logs under this request.
+    let total = tokio::task::spawn_blocking(move || find_total(&db, order_id))
+        .await
+        .expect("query task");
+    match total {
+        Ok(Some(total)) => {
+            // Follow-up work: an audit task, and a receipt job queued for the worker.
+            tokio::spawn(async move { tracing::info!(order_id, "audit: order read") });
+            let job = ReceiptJob {
+                order_id,
+                total,
+                context: Snapshot::capture(),
+            };
+            app.jobs.send(job).expect("the worker runs");
+            Some(total)
+        }
+        Ok(None) => None,
+        Err(error) => {
+            tracing::error!(order_id, %error, "service: query failed");
+            None
+        }
+    }
+}
+
+// ---- handler ----------------------------------------------------------------------------------
+
+async fn get_order(
+    State(app): State<App>,
+    Path(order_id): Path<u64>,
+) -> Result<String, StatusCode> {
+    tracing::info!(order_id, "handler: GET /orders/{order_id}");
+    let total = fetch_order(&app, order_id)
+        .await
+        .ok_or(StatusCode::NOT_FOUND)?;
+    tracing::info!(order_id, total, "handler: 200");
+    Ok(format!("order {order_id}: total {total}\n"))
+}
+
+/// The edge: the context from the request's headers, or a refusal before any handler runs.
+fn request_context(head: &http::request::Parts, id: &RequestId) -> Result<RequestCtx, StatusCode> {
+    let header = |name: &str| head.headers.get(name).and_then(|value| value.to_str().ok());
+    let tenant = header("x-tenant")
+        .and_then(|tenant| tenant.parse().ok())
+        .ok_or(StatusCode::BAD_REQUEST)?;
+    Ok(RequestCtx::builder()
+        .request_id(id.clone())
+        .tenant(tenant)
+        .maybe_user(header("x-user").map(str::to_owned))
+        .auth_token(header("authorization").unwrap_or_default().to_owned())
+        .build())
+}
+
+fn router(app: App) -> Router {
+    Router::new()
+        .route("/orders/{order_id}", get(get_order))
+        .with_state(app)
+        .layer(ContextLayer::new(request_context))
+}
+
+/// The receipt worker: re-enters each job's request context around the job.
+async fn receipt_worker(mut jobs: mpsc::UnboundedReceiver<ReceiptJob>) {
+    while let Some(job) = jobs.recv().await {
+        let ReceiptJob {
+            order_id,
+            total,
+            context,
+        } = job;
+        context
+            .scope(async move { tracing::info!(order_id, total, "worker: receipt sent") })
+            .await;
+    }
+}
+
+fn open_database() -> rusqlite::Result<(Connection, PathBuf)> {
+    let path = std::env::temp_dir().join(format!("context-orders-{}.sqlite", std::process::id()));
+    let _ = std::fs::remove_file(&path);
+    let conn = Connection::open(&path)?;
+    conn.execute_batch(
+        "CREATE TABLE orders (id INTEGER PRIMARY KEY, tenant INTEGER NOT NULL, total INTEGER NOT NULL);",
+    )?;
+    let mut insert = conn.prepare("INSERT INTO orders (id, tenant, total) VALUES (?1, ?2, ?3)")?;
+    for id in 0..1_000_u64 {
+        insert.execute((id, id % 4, id * 7 + 3))?;
+    }
+    drop(insert);
+    Ok((conn, path))
+}
+
+// ---- running it -------------------------------------------------------------------------------
+
+/// Log lines go to stdout, and to memory for the summary.
+#[derive(Clone, Default)]
+struct Tee(Arc<Mutex<Vec<u8>>>);
+
+impl io::Write for Tee {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        self.0.lock().expect("log buffer").extend_from_slice(bytes);
+        io::stdout().write_all(bytes)?;
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        io::stdout().flush()
+    }
+}
+
+const REQUESTS: u64 = 240;
+
+/// What the client sent, and what it expects back.
+struct Sent {
+    refused: bool,
+    incoming: Option<String>,
+}
+
+fn request(i: u64, address: SocketAddr) -> (Request<Empty<Bytes>>, Sent) {
+    let order_id = i % 300; // orders 0..300; a tenant sees its own orders only
+    let mut request = Request::get(format!("http://{address}/orders/{order_id}"))
+        .header("authorization", "Bearer s3cr3t")
+        .body(Empty::new())
+        .expect("a request");
+    let headers = request.headers_mut();
+    let refused = i % 8 == 7;
+    if !refused {
+        headers.insert("x-tenant", HeaderValue::from(order_id % 4));
+    }
+    if i.is_multiple_of(2) {
+        headers.insert("x-user", HeaderValue::from_static("alice"));
+    }
+    let incoming = match i % 6 {
+        0 | 1 => Some(format!("client-{i}")),
+        2 => {
+            headers.insert("x-request-id", HeaderValue::from_static("has a space"));
+            None
+        }
+        3 => {
+            headers.insert(
+                "x-request-id",
+                HeaderValue::from_str(&"x".repeat(129)).expect("a header"),
+            );
+            None
+        }
+        _ => None,
+    };
+    if let Some(id) = &incoming {
+        headers.insert("x-request-id", HeaderValue::from_str(id).expect("a header"));
+    }
+    (request, Sent { refused, incoming })
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let serve: Option<SocketAddr> = match std::env::args().skip(1).collect::<Vec<_>>().as_slice() {
+        [] => None,
+        [flag, address] if flag == "--serve" => Some(address.parse()?),
+        _ => return Err("usage: orders [--serve ADDR]".into()),
+    };
+    let log = Tee::default();
+    let writer = log.clone();
+    tracing_subscriber::fmt()
+        .json()
+        .event_format(LogContext::json(
+            tracing_subscriber::fmt::format().json().flatten_event(true),
+        ))
+        .with_writer(move || writer.clone())
+        .init();
+
+    let (conn, path) = open_database()?;
+    let (jobs, queue) = mpsc::unbounded_channel();
+    let worker = tokio::spawn(receipt_worker(queue));
+    let app = App {
+        db: Arc::new(Mutex::new(conn)),
+        jobs,
+    };
+    let listener =
+        tokio::net::TcpListener::bind(serve.unwrap_or_else(|| ([127, 0, 0, 1], 0).into())).await?;
+    let address = listener.local_addr()?;
+    let router = router(app);
+    if serve.is_some() {
+        eprintln!("serving on http://{address} (database {})", path.display());
+        axum::serve(listener, router).await?;
+        return Ok(());
+    }
+    let server = tokio::spawn(async move { axum::serve(listener, router).await });
+
+    let client = Client::builder(TokioExecutor::new()).build_http::<Empty<Bytes>>();
+    let mut requests = tokio::task::JoinSet::new();
+    for i in 0..REQUESTS {
+        let client = client.clone();
+        let (request, sent) = request(i, address);
+        let order_id = i % 300;
+        requests.spawn(async move {
+            let response = client.request(request).await.expect("a response");
+            let id = response.headers()["x-request-id"]
+                .to_str()
+                .expect("ascii")
+                .to_owned();
+            let status = response.status();
+            let _ = response.into_body().collect().await;
+            (order_id, id, status, sent)
+        });
+    }
+    let mut ids: HashMap<u64, String> = HashMap::new();
+    let (mut refused, mut kept, mut replaced) = (0, 0, 0);
+    while let Some(done) = requests.join_next().await {
+        let (order_id, id, status, sent) = done?;
+        if sent.refused {
+            assert_eq!(status, StatusCode::BAD_REQUEST);
+            refused += 1;
+            continue;
+        }
+        assert_eq!(status, StatusCode::OK, "order {order_id}");
+        match sent.incoming {
+            Some(incoming) if incoming == id => kept += 1,
+            Some(incoming) => {
+                return Err(format!("valid id {incoming} was replaced by {id}").into());
+            }
+            None => replaced += 1,
+        }
+        ids.insert(order_id, id);
+    }
+    server.abort();
+    drop(client);
+    // Let the queued receipts drain: the worker ends when the router (holding the sender) is gone.
+    let _ = server.await;
+    let _ = worker.await;
+    let _ = std::fs::remove_file(&path);
+
+    let output = String::from_utf8(log.0.lock().expect("log buffer").clone())?;
+    let outcome = format!(
+        "{} served ({kept} kept their valid x-request-id, {replaced} got a fresh one), {refused} refused \
+         before any handler",
+        REQUESTS - refused
+    );
+    summarize(&output, &ids, &outcome)
+}
+
+/// Checks every log line a request caused against the id that request got, and prints the
+/// summary.
+fn summarize(
+    output: &str,
+    ids: &HashMap<u64, String>,
+    served: &str,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let (mut lines, mut request_lines, mut matching) = (0, 0, 0);
+    for line in output.lines() {
+        lines += 1;
+        let line: serde_json::Value = serde_json::from_str(line)?;
+        let Some(order_id) = line["order_id"].as_u64() else {
+            continue;
+        };
+        request_lines += 1;
+        if ids
+            .get(&order_id)
+            .is_some_and(|id| line["request_id"] == id.as_str())
+        {
+            matching += 1;
+        }
+    }
+    let leaked = output.contains("s3cr3t") || output.contains("has a space");
+    let percent = 100.0 * f64::from(matching) / f64::from(request_lines.max(1));
+    println!(
+        "\n{REQUESTS} requests: {served}; {lines} log lines, {request_lines} caused by a request, {matching} carry \
+         that request's id ({percent:.1}%); secrets or malformed ids in the logs: {}",
+        if leaked { "yes" } else { "none" },
+    );
+    if matching != request_lines || request_lines == 0 || leaked {
+        return Err("not every line carried its own request id".into());
+    }
+    Ok(())
+}
