@@ -38,7 +38,7 @@ pub const X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 /// assert_eq!(fresh.as_str().len(), 36); // a UUID v7
 /// ```
 #[derive(Clone, PartialEq, Eq, Hash)]
-pub struct RequestId(String);
+pub struct RequestId(HeaderValue);
 
 impl RequestId {
     /// The longest incoming id accepted, in bytes.
@@ -51,7 +51,12 @@ impl RequestId {
     /// assert_ne!(RequestId::generate(), RequestId::generate());
     /// ```
     pub fn generate() -> Self {
-        Self(uuid::Uuid::now_v7().hyphenated().to_string())
+        let mut text = [0; uuid::fmt::Hyphenated::LENGTH];
+        let text = uuid::Uuid::now_v7().hyphenated().encode_lower(&mut text);
+        Self(
+            HeaderValue::from_str(text)
+                .unwrap_or_else(|_| unreachable!("a UUID is a valid header value")),
+        )
     }
 
     /// `bytes` as a request id, if they are a valid one (see the type's documentation).
@@ -65,46 +70,54 @@ impl RequestId {
     /// assert!(RequestId::parse("é".as_bytes()).is_none());
     /// ```
     pub fn parse(bytes: &[u8]) -> Option<Self> {
-        let valid =
-            (1..=Self::MAX_LEN).contains(&bytes.len()) && bytes.iter().all(u8::is_ascii_graphic);
-        // Visible ASCII is valid UTF-8.
-        valid.then(|| Self(String::from_utf8_lossy(bytes).into_owned()))
+        if !valid(bytes) {
+            return None;
+        }
+        HeaderValue::from_bytes(bytes).ok().map(Self)
     }
 
     /// The request's id: its single, valid `x-request-id` header, or a fresh one.
     pub fn from_headers(headers: &HeaderMap) -> Self {
         let mut values = headers.get_all(X_REQUEST_ID).iter();
         match (values.next(), values.next()) {
-            (Some(value), None) => Self::parse(value.as_bytes()).unwrap_or_else(Self::generate),
+            // The header's own bytes, shared rather than copied.
+            (Some(value), None) if valid(value.as_bytes()) => Self(value.clone()),
             _ => Self::generate(),
         }
     }
 
     /// The id as text.
     pub fn as_str(&self) -> &str {
-        &self.0
+        // Only visible ASCII gets in, which is valid UTF-8.
+        self.0.to_str().unwrap_or_default()
     }
 
-    fn header_value(&self) -> Option<HeaderValue> {
-        HeaderValue::from_str(&self.0).ok()
+    /// The id as a header value, to echo or to send on.
+    pub fn header_value(&self) -> &HeaderValue {
+        &self.0
     }
+}
+
+/// 1 to 128 bytes, each visible ASCII.
+fn valid(bytes: &[u8]) -> bool {
+    (1..=RequestId::MAX_LEN).contains(&bytes.len()) && bytes.iter().all(u8::is_ascii_graphic)
 }
 
 impl fmt::Display for RequestId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(self.as_str())
     }
 }
 
 impl fmt::Debug for RequestId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&self.0, f)
+        fmt::Debug::fmt(self.as_str(), f)
     }
 }
 
 impl ToLogValue for RequestId {
     fn to_log_value(&self) -> Option<LogValue<'_>> {
-        Some(LogValue::Str(&self.0))
+        Some(LogValue::Str(self.as_str()))
     }
 }
 
@@ -236,7 +249,7 @@ where
     fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
         let (head, body) = request.into_parts();
         let id = RequestId::from_headers(&head.headers);
-        let echo = id.header_value();
+        let echo = Some(id.header_value().clone());
         match (self.make)(&head, &id) {
             Ok(context) => {
                 // The inner service's own `call` (routing, extractors that run early) runs inside
@@ -244,12 +257,13 @@ where
                 let request = Request::from_parts(head, body);
                 let (future, current) =
                     enter_one(Current::new(context), || self.inner.call(request));
-                let future = match current {
-                    Some(current) => Ok(current.scope(future)),
-                    None => Err(future),
+                let Some(current) = current else {
+                    unreachable!(
+                        "the context is handed back unless `call` panicked, and that unwound"
+                    )
                 };
                 ContextFuture::Serve {
-                    future: Inner::new(future),
+                    future: current.scope(future),
                     echo,
                 }
             }
@@ -262,32 +276,12 @@ where
 }
 
 pin_project_lite::pin_project! {
-    /// Either the inner future inside the context, or a bare one (only if entering the context
-    /// panicked and the value was lost: then the request runs without it).
-    #[project = InnerProjection]
-    #[allow(missing_docs)]
-    pub enum Inner<T: 'static, Fut> {
-        Scoped { #[pin] future: Scoped<T, Fut> },
-        Bare { #[pin] future: Fut },
-    }
-}
-
-impl<T: 'static, Fut> Inner<T, Fut> {
-    fn new(future: Result<Scoped<T, Fut>, Fut>) -> Self {
-        match future {
-            Ok(future) => Self::Scoped { future },
-            Err(future) => Self::Bare { future },
-        }
-    }
-}
-
-pin_project_lite::pin_project! {
     /// The future of [`ContextService`]: the inner service's response with the request id
     /// echoed, or the refusal.
     #[project = ContextFutureProjection]
     #[allow(missing_docs)]
     pub enum ContextFuture<T: 'static, Fut, B> {
-        Serve { #[pin] future: Inner<T, Fut>, echo: Option<HeaderValue> },
+        Serve { #[pin] future: Scoped<T, Fut>, echo: Option<HeaderValue> },
         Refuse { refusal: Option<Response<B>>, echo: Option<HeaderValue> },
     }
 }
@@ -301,11 +295,7 @@ where
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let (response, echo) = match self.project() {
             ContextFutureProjection::Serve { future, echo } => {
-                let response = match future.project() {
-                    InnerProjection::Scoped { future } => std::task::ready!(future.poll(cx)),
-                    InnerProjection::Bare { future } => std::task::ready!(future.poll(cx)),
-                };
-                (response, echo.take())
+                (std::task::ready!(future.poll(cx)), echo.take())
             }
             ContextFutureProjection::Refuse { refusal, echo } => match refusal.take() {
                 Some(refusal) => (Ok(refusal), echo.take()),
