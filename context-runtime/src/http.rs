@@ -11,8 +11,7 @@ use http::{Request, Response, request};
 use tower_layer::Layer;
 use tower_service::Service;
 
-use crate::enter::enter_one;
-use crate::{Current, LogValue, RequestContext, Scoped, ToLogValue};
+use crate::{LogValue, RequestContext, Scoped, ToLogValue};
 
 /// The `x-request-id` header.
 pub const X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -152,8 +151,9 @@ impl<B> Refusal<B> for Box<Response<B>> {
 ///
 /// `make` gets the request's head and its [`RequestId`] and returns the context, or a
 /// [`Refusal`] (a status, or a response) that refuses the request before any handler runs (no
-/// tenant → 400). The chosen request id is echoed in the response's `x-request-id`, refusals
-/// included.
+/// tenant → 400). The inner service's response future, where axum runs extractors and handlers,
+/// runs inside the context. The chosen request id is echoed in the response's `x-request-id`,
+/// refusals included.
 ///
 /// ```
 /// use context_runtime::{ContextLayer, RequestContext, RequestId};
@@ -252,18 +252,11 @@ where
         let echo = Some(id.header_value().clone());
         match (self.make)(&head, &id) {
             Ok(context) => {
-                // The inner service's own `call` (routing, extractors that run early) runs inside
-                // the context too, not only the future it returns.
-                let request = Request::from_parts(head, body);
-                let (future, current) =
-                    enter_one(Current::new(context), || self.inner.call(request));
-                let Some(current) = current else {
-                    unreachable!(
-                        "the context is handed back unless `call` panicked, and that unwound"
-                    )
-                };
+                // The inner service's `call` only starts the work (axum routes there); the handler
+                // and everything it calls run in the future, inside the context.
+                let future = self.inner.call(Request::from_parts(head, body));
                 ContextFuture::Serve {
-                    future: current.scope(future),
+                    future: context.scope(future),
                     echo,
                 }
             }
