@@ -6,17 +6,17 @@
 
 #![cfg(all(feature = "http", feature = "tracing"))]
 
+mod logs;
+
 use std::collections::HashMap;
-use std::io;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
 
 use axum::Router;
 use axum::extract::Path;
 use axum::http::{HeaderValue, Request, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use context_runtime::{ContextLayer, LogContext, RequestContext, RequestId, with_context};
+use context_runtime::{ContextLayer, RequestContext, RequestId, with_context};
 use http_body_util::{BodyExt, Empty};
 use hyper::body::Bytes;
 use hyper_util::client::legacy::Client;
@@ -36,20 +36,6 @@ struct RequestCtx {
 }
 
 static HANDLED: AtomicU64 = AtomicU64::new(0);
-
-#[derive(Clone, Default)]
-struct Lines(Arc<Mutex<Vec<u8>>>);
-
-impl io::Write for Lines {
-    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-        self.0.lock().expect("lines").extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
 
 #[with_context]
 async fn order(Path(order): Path<u64>) -> String {
@@ -196,17 +182,7 @@ fn serve_and_request() -> HashMap<u64, (StatusCode, String, String)> {
 
 #[test]
 fn every_line_a_request_causes_carries_its_id() {
-    let lines = Lines::default();
-    let writer = lines.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .json()
-        .event_format(LogContext::json(
-            tracing_subscriber::fmt::format().json().flatten_event(true),
-        ))
-        .with_writer(move || writer.clone())
-        .finish();
-    tracing::subscriber::set_global_default(subscriber)
-        .expect("the only subscriber of this binary");
+    let lines = logs::capture_json();
     let responses = serve_and_request();
 
     let mut refused = 0;
@@ -231,7 +207,7 @@ fn every_line_a_request_causes_carries_its_id() {
         "refused requests reached no handler"
     );
 
-    let output = String::from_utf8_lossy(&lines.0.lock().expect("lines")).into_owned();
+    let output = lines.text();
     assert!(!output.contains(SECRET), "a sensitive value was logged");
     for malformed in [
         "has space",

@@ -5,10 +5,9 @@
 
 #![cfg(feature = "tracing")]
 
-use std::io;
-use std::sync::{Arc, Mutex};
+mod logs;
 
-use context_runtime::{LogContext, RequestContext, with_context};
+use context_runtime::{RequestContext, with_context};
 
 const SECRET: &str = "tok-3b1f-never-logged";
 const REQUESTS: u64 = 200;
@@ -29,21 +28,6 @@ struct RequestCtx {
 struct TraceCtx {
     #[context(log)]
     trace_id: String,
-}
-
-/// Every line the subscriber writes.
-#[derive(Clone, Default)]
-struct Lines(Arc<Mutex<Vec<u8>>>);
-
-impl io::Write for Lines {
-    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-        self.0.lock().expect("lines").extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
 }
 
 /// One request: events in the handler, a task, a blocking closure and a thread; each event says
@@ -67,17 +51,7 @@ async fn handle(id: String) {
 
 #[test]
 fn every_json_line_carries_its_request_at_the_top_level() {
-    let lines = Lines::default();
-    let writer = lines.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .json()
-        .event_format(LogContext::json(
-            tracing_subscriber::fmt::format().json().flatten_event(true),
-        ))
-        .with_writer(move || writer.clone())
-        .finish();
-    tracing::subscriber::set_global_default(subscriber)
-        .expect("the only subscriber of this binary");
+    let lines = logs::capture_json();
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(4)
@@ -109,7 +83,7 @@ fn every_json_line_carries_its_request_at_the_top_level() {
             .await;
     });
 
-    let output = String::from_utf8(lines.0.lock().expect("lines").clone()).expect("utf-8");
+    let output = lines.text();
     assert!(!output.contains(SECRET), "a sensitive value was logged");
     let parsed: Vec<serde_json::Value> = output
         .lines()

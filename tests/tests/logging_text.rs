@@ -4,10 +4,9 @@
 
 #![cfg(feature = "tracing")]
 
-use std::io;
-use std::sync::{Arc, Mutex};
+mod logs;
 
-use context_runtime::{LogContext, RequestContext, with_context};
+use context_runtime::{RequestContext, with_context};
 
 #[derive(RequestContext)]
 struct RequestCtx {
@@ -15,20 +14,6 @@ struct RequestCtx {
     request_id: String,
     #[context(sensitive)]
     token: String,
-}
-
-#[derive(Clone, Default)]
-struct Lines(Arc<Mutex<Vec<u8>>>);
-
-impl io::Write for Lines {
-    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-        self.0.lock().expect("lines").extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
 }
 
 #[with_context]
@@ -44,17 +29,7 @@ async fn handle() {
 
 #[test]
 fn every_text_line_leads_with_its_request() {
-    let lines = Lines::default();
-    let writer = lines.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_ansi(false)
-        .event_format(LogContext::text(
-            tracing_subscriber::fmt::format().with_ansi(false),
-        ))
-        .with_writer(move || writer.clone())
-        .finish();
-    tracing::subscriber::set_global_default(subscriber)
-        .expect("the only subscriber of this binary");
+    let lines = logs::capture_text();
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -71,7 +46,7 @@ fn every_text_line_leads_with_its_request() {
         tracing::info!("outside");
     });
 
-    let output = String::from_utf8(lines.0.lock().expect("lines").clone()).expect("utf-8");
+    let output = lines.text();
     let lines: Vec<&str> = output.lines().collect();
     assert_eq!(lines.len(), 7, "{output}");
     assert!(!output.contains("tok-never-logged"));
