@@ -9,30 +9,14 @@
 //! --nocapture` prints the figures.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Barrier};
 use std::time::Duration;
 
 use context_runtime::{RequestContext, with_context};
 
-/// Counts live context values.
-#[derive(Debug)]
-struct Live;
-
-static LIVE: AtomicI64 = AtomicI64::new(0);
-
-impl Live {
-    fn new() -> Self {
-        LIVE.fetch_add(1, Ordering::SeqCst);
-        Live
-    }
-}
-
-impl Drop for Live {
-    fn drop(&mut self) {
-        LIVE.fetch_sub(1, Ordering::SeqCst);
-    }
-}
+mod common;
+use common::Live;
 
 #[derive(RequestContext)]
 struct RequestCtx {
@@ -228,7 +212,7 @@ fn faults_leave_no_context_behind() {
         PANICS.load(Ordering::Relaxed),
         CANCELLED.load(Ordering::Relaxed),
     );
-    let live = LIVE.load(Ordering::SeqCst);
+    let live = Live::count();
     println!(
         "faults: {requests} requests, {panics} panics, {cancelled} cancellations, {reads} reads checked, \
          {mismatches} mismatches, {carrying} workers carrying a context, {live} context values alive"

@@ -6,32 +6,16 @@
 //! is `MEMORY_REQUESTS=1000000 cargo test --release -p context-tests --test memory -- --nocapture`.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use cap::Cap;
 use context_runtime::RequestContext;
 
+mod common;
+use common::Live;
+
 #[global_allocator]
 static ALLOCATOR: Cap<std::alloc::System> = Cap::new(std::alloc::System, usize::MAX);
-
-static LIVE: AtomicI64 = AtomicI64::new(0);
-
-/// Counts live context values; no heap of its own.
-#[derive(Debug)]
-struct Live;
-
-impl Live {
-    fn new() -> Self {
-        LIVE.fetch_add(1, Ordering::SeqCst);
-        Live
-    }
-}
-
-impl Drop for Live {
-    fn drop(&mut self) {
-        LIVE.fetch_sub(1, Ordering::SeqCst);
-    }
-}
 
 /// A context with no heap data of its own, so its size is `size_of` exactly.
 #[derive(RequestContext)]
@@ -133,7 +117,7 @@ fn requests_leave_nothing_alive_and_cost_their_size_plus_64_bytes() {
         }
     });
     let retained = ALLOCATOR.allocated().saturating_sub(baseline);
-    let live = LIVE.load(Ordering::SeqCst);
+    let live = Live::count();
     println!(
         "memory: {requests} requests, {live} context values alive afterwards, {retained} bytes retained; \
          in flight: {per_request} bytes per request for a {own}-byte context (budget {} bytes)",

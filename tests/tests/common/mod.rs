@@ -33,3 +33,28 @@ pub(crate) fn request_id() -> Option<String> {
 pub(crate) fn tenant_id() -> Option<u64> {
     TenantCtx::try_with(|c| *c.tenant())
 }
+
+/// Counts the live values of itself (it holds no heap): put one in a context to count the live
+/// contexts of a test binary.
+#[derive(Debug)]
+pub(crate) struct Live;
+
+static LIVE: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(0);
+
+impl Live {
+    pub(crate) fn new() -> Self {
+        LIVE.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        Live
+    }
+
+    /// How many are alive now.
+    pub(crate) fn count() -> i64 {
+        LIVE.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+impl Drop for Live {
+    fn drop(&mut self) {
+        LIVE.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+    }
+}
