@@ -126,11 +126,6 @@ impl<A: Enter, B: Enter> Enter for (A, B) {
 }
 
 /// Runs `f` with `current` as the current context of its type, and hands the value back.
-///
-/// tokio's public API can enter a task-local and give the value back without touching its
-/// reference count only through a `TaskLocalFuture`: build one around `f`, poll it once (it
-/// completes at once) and take the value back out. If `f` panics, tokio restores the previous
-/// value while unwinding, and `current` is dropped.
 #[inline]
 pub(crate) fn enter_one<T: RequestContext, R>(
     current: Current<T>,
@@ -138,27 +133,21 @@ pub(crate) fn enter_one<T: RequestContext, R>(
 ) -> (R, Option<Current<T>>) {
     let mut f = Some(f);
     let mut result = None;
-    let current = {
-        let mut scoped = pin!(T::__storage().scope(
-            current,
-            poll_fn(|_| {
-                result = f.take().map(|f| f());
-                Poll::Ready(())
-            })
-        ));
-        let _ = scoped
-            .as_mut()
-            .poll(&mut Context::from_waker(Waker::noop()));
-        scoped.take_value()
-    };
+    let current = enter_mut(current, &mut || result = f.take().map(|f| f()));
     match result {
         Some(result) => (result, current),
-        None => unreachable!("a ready `poll_fn` runs its closure once"),
+        None => unreachable!("`enter_mut` runs its closure once"),
     }
 }
 
-/// [`enter_one`] for a closure that can run more than once (what the type-erased entries of a
-/// [`Snapshot`](crate::Snapshot) pass): no `Option` around it, nor around its result.
+/// Runs `f` with `current` as the current context of its type, and hands the value back: the one
+/// way in (typed captures go through [`enter_one`], the type-erased entries of a
+/// [`Snapshot`](crate::Snapshot) call it directly).
+///
+/// tokio's public API can enter a task-local and give the value back without touching its
+/// reference count only through a `TaskLocalFuture`: build one around `f`, poll it once (it
+/// completes at once) and take the value back out. If `f` panics, tokio restores the previous
+/// value while unwinding, and `current` is dropped.
 #[inline]
 pub(crate) fn enter_mut<T: RequestContext>(
     current: Current<T>,
