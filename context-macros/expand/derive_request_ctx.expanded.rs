@@ -1,11 +1,11 @@
 /// Facts about one request, set once at the edge.
 pub struct RequestCtx {
     /// The request's id.
-    #[context(log)]
+    #[context(log, propagate)]
     request_id: String,
-    #[context(log)]
+    #[context(log, propagate)]
     user: Option<String>,
-    #[context(default = 1)]
+    #[context(default = 1, propagate)]
     attempt: u32,
     #[context(sensitive)]
     token: String,
@@ -207,6 +207,61 @@ const _: () = {
         }
     }
     #[automatically_derived]
+    impl RequestCtx {
+        /// Starts building a [`RequestCtx`] from a carrier (HTTP headers, a job payload's map): its `#[context(propagate)]` fields are set from the carrier's `baggage`; set the others, then `.build()`.
+        ///
+        /// # Errors
+        ///
+        /// A required propagated field missing, unparsable or repeated; malformed or
+        /// oversized baggage.
+        #[inline]
+        pub fn extract(
+            carrier: &(impl ::context_runtime::__private::Carrier + ?::core::marker::Sized),
+        ) -> ::core::result::Result<
+            RequestCtxBuilder<
+                ::context_runtime::__private::Set<String>,
+                ::context_runtime::__private::Set<Option<String>>,
+                ::context_runtime::__private::Maybe<u32>,
+                ::context_runtime::__private::Unset<__fields::token>,
+            >,
+            ::context_runtime::__private::CarrierError,
+        > {
+            Self::from_baggage(&::context_runtime::__private::Baggage::extract(carrier)?)
+        }
+        /// Like `extract`, from baggage already parsed (to keep its other entries, for
+        /// forwarding).
+        ///
+        /// # Errors
+        ///
+        /// A required propagated field missing, unparsable or repeated.
+        pub fn from_baggage(
+            baggage: &::context_runtime::__private::Baggage,
+        ) -> ::core::result::Result<
+            RequestCtxBuilder<
+                ::context_runtime::__private::Set<String>,
+                ::context_runtime::__private::Set<Option<String>>,
+                ::context_runtime::__private::Maybe<u32>,
+                ::context_runtime::__private::Unset<__fields::token>,
+            >,
+            ::context_runtime::__private::CarrierError,
+        > {
+            ::core::result::Result::Ok(RequestCtxBuilder {
+                request_id: ::context_runtime::__private::Set(
+                    ::context_runtime::__private::required::<
+                        String,
+                    >(baggage, "request_id")?,
+                ),
+                user: ::context_runtime::__private::Set(
+                    ::context_runtime::__private::optional::<String>(baggage, "user")?,
+                ),
+                attempt: ::context_runtime::__private::Maybe(
+                    ::context_runtime::__private::optional::<u32>(baggage, "attempt")?,
+                ),
+                token: ::context_runtime::__private::Unset::NEW,
+            })
+        }
+    }
+    #[automatically_derived]
     impl ::core::fmt::Debug for RequestCtx {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
             f.debug_struct("RequestCtx")
@@ -248,6 +303,22 @@ const _: () = {
             ) {
                 visit("user", value);
             }
+        }
+        fn __propagate(
+            &self,
+            visit: &mut dyn FnMut(&'static str, &dyn ::core::fmt::Display),
+        ) {
+            visit(
+                "request_id",
+                ::context_runtime::__private::propagated::<String>(&self.request_id),
+            );
+            if let ::core::option::Option::Some(value) = &self.user {
+                visit("user", ::context_runtime::__private::propagated::<String>(value));
+            }
+            visit(
+                "attempt",
+                ::context_runtime::__private::propagated::<u32>(&self.attempt),
+            );
         }
     }
     const _: () = ::context_runtime::__private::assert_field::<String>();

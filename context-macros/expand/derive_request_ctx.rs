@@ -2,11 +2,11 @@
 #[derive(RequestContext)]
 pub struct RequestCtx {
     /// The request's id.
-    #[context(log)]
+    #[context(log, propagate)]
     request_id: String,
-    #[context(log)]
+    #[context(log, propagate)]
     user: Option<String>,
-    #[context(default = 1)]
+    #[context(default = 1, propagate)]
     attempt: u32,
     #[context(sensitive)]
     token: String,

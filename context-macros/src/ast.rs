@@ -39,6 +39,10 @@ pub(crate) const CONTEXT_API: &[&str] = &[
     "try_current",
     "with",
     "try_with",
+    "inject",
+    "write_baggage",
+    "extract",
+    "from_baggage",
 ];
 
 /// Methods of every builder: a field so named gets no setter (and `check` reports it).

@@ -77,6 +77,18 @@ fn attribute_conflicts(cx: &mut Ctxt, field: &Field<'_>) {
             ));
         }
     }
+    if let Some(propagate) = attrs.propagate
+        && !field.name.is_ascii()
+    {
+        cx.syn_error(syn::Error::new(
+            propagate,
+            format_args!(
+                "a propagated field is sent under its name, and a W3C baggage key is ASCII: \
+                 rename `{}` with ASCII letters, digits and `_`",
+                field.name
+            ),
+        ));
+    }
     if let (Some(default), Some(_)) = (&attrs.default, field.option_of) {
         cx.syn_error(syn::Error::new(
             default.span,

@@ -45,6 +45,7 @@ fn expand(input: &Input<'_>) -> TokenStream {
     let builder = builder(input, &private);
     let debug = debug(input, &private);
     let log_fields = log_fields(input, &private);
+    let propagate = propagate(input, &private);
     // A field already refused for interior mutability is not also reported as `!Sync`.
     let assertions = input
         .fields
@@ -82,6 +83,7 @@ fn expand(input: &Input<'_>) -> TokenStream {
                 }
 
                 #log_fields
+                #propagate
             }
 
             #(#assertions)*
@@ -166,6 +168,7 @@ impl Builder<'_> {
             .filter(|(_, field)| field.has_setter())
             .map(|(i, field)| self.setters(i, field));
         let build = self.build();
+        let extraction = self.extraction();
         let doc = format!(" Builder of [`{context}`], returned by [`{context}::builder`].");
         let builder_doc = format!(
             " Starts building a [`{context}`]: call one method per field, then `.build()`. A \
@@ -195,6 +198,93 @@ impl Builder<'_> {
             impl<#(#states),*> #builder<#(#states),*> {
                 #(#setters)*
                 #build
+            }
+
+            #extraction
+        }
+    }
+
+    /// `extract` and `from_baggage`: the builder with every `#[context(propagate)]` field set
+    /// from a carrier, and the others unset, for the receiver to supply. Nothing for a context
+    /// that propagates nothing.
+    fn extraction(&self) -> TokenStream {
+        let Self {
+            input,
+            private,
+            ident: builder,
+            markers,
+            ..
+        } = self;
+        let (context, vis) = (input.ident, input.vis);
+        if input
+            .fields
+            .iter()
+            .all(|field| field.attrs.propagate.is_none())
+        {
+            return TokenStream::new();
+        }
+        let mut states = Vec::new();
+        let mut values = Vec::new();
+        for (field, marker) in input.fields.iter().zip(markers) {
+            let (member, name, ty) = (field.ident, &field.name, field.ty);
+            let (state, value) = if field.attrs.propagate.is_none() {
+                (
+                    quote!(#private::Unset<#marker>),
+                    quote!(#private::Unset::NEW),
+                )
+            } else if let Some(inner) = field.option_of {
+                let read = quote_spanned!(inner.span()=> #private::optional::<#inner>);
+                (
+                    quote!(#private::Set<#ty>),
+                    quote!(#private::Set(#read(baggage, #name)?)),
+                )
+            } else if field.attrs.default.is_some() {
+                let read = quote_spanned!(ty.span()=> #private::optional::<#ty>);
+                (
+                    quote!(#private::Maybe<#ty>),
+                    quote!(#private::Maybe(#read(baggage, #name)?)),
+                )
+            } else {
+                let read = quote_spanned!(ty.span()=> #private::required::<#ty>);
+                (
+                    quote!(#private::Set<#ty>),
+                    quote!(#private::Set(#read(baggage, #name)?)),
+                )
+            };
+            states.push(state);
+            values.push(quote!(#member: #value));
+        }
+        let output = quote! {
+            ::core::result::Result<#builder<#(#states),*>, #private::CarrierError>
+        };
+        let extract_doc = format!(
+            " Starts building a [`{context}`] from a carrier (HTTP headers, a job payload's \
+             map): its `#[context(propagate)]` fields are set from the carrier's `baggage`; set \
+             the others, then `.build()`."
+        );
+        quote! {
+            #[automatically_derived]
+            impl #context {
+                #[doc = #extract_doc]
+                ///
+                /// # Errors
+                ///
+                /// A required propagated field missing, unparsable or repeated; malformed or
+                /// oversized baggage.
+                #[inline]
+                #vis fn extract(carrier: &(impl #private::Carrier + ?::core::marker::Sized)) -> #output {
+                    Self::from_baggage(&#private::Baggage::extract(carrier)?)
+                }
+
+                /// Like `extract`, from baggage already parsed (to keep its other entries, for
+                /// forwarding).
+                ///
+                /// # Errors
+                ///
+                /// A required propagated field missing, unparsable or repeated.
+                #vis fn from_baggage(baggage: &#private::Baggage) -> #output {
+                    ::core::result::Result::Ok(#builder { #(#values,)* })
+                }
             }
         }
     }
@@ -328,6 +418,39 @@ fn log_fields(input: &Input<'_>, private: &TokenStream) -> Option<TokenStream> {
     }
     Some(quote! {
         fn __log_fields(&self, visit: &mut dyn FnMut(&'static str, #private::LogValue<'_>)) {
+            #(#visits)*
+        }
+    })
+}
+
+/// The `#[context(propagate)]` fields, visited in order (a `None` is skipped); nothing when there
+/// are none. A field whose type cannot be propagated is an error at its type.
+fn propagate(input: &Input<'_>, private: &TokenStream) -> Option<TokenStream> {
+    let visits: Vec<TokenStream> = input
+        .fields
+        .iter()
+        .filter(|field| field.attrs.propagate.is_some() && field.attrs.sensitive.is_none())
+        .map(|field| {
+            let (member, name) = (field.ident, &field.name);
+            if let Some(inner) = field.option_of {
+                let value = quote_spanned!(inner.span()=> #private::propagated::<#inner>(value));
+                quote! {
+                    if let ::core::option::Option::Some(value) = &self.#member {
+                        visit(#name, #value);
+                    }
+                }
+            } else {
+                let ty = field.ty;
+                let value = quote_spanned!(ty.span()=> #private::propagated::<#ty>(&self.#member));
+                quote!(visit(#name, #value);)
+            }
+        })
+        .collect();
+    if visits.is_empty() {
+        return None;
+    }
+    Some(quote! {
+        fn __propagate(&self, visit: &mut dyn FnMut(&'static str, &dyn ::core::fmt::Display)) {
             #(#visits)*
         }
     })

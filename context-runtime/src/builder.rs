@@ -20,11 +20,16 @@ impl<Field> Unset<Field> {
 /// A builder field holding its value.
 pub struct Set<T>(pub T);
 
+/// A defaulted field that `from_baggage` looked for in a carrier: its value when the carrier had
+/// it, the field's default otherwise. It cannot be set again.
+pub struct Maybe<T>(pub Option<T>);
+
 /// Implemented for [`Unset`] only: a setter may be called once.
 #[diagnostic::on_unimplemented(
     message = "the field `{Field}` is set twice",
     label = "`{Field}` was already set earlier in this builder chain",
-    note = "a context is set once: remove one of the two `.{Field}(..)` calls"
+    note = "a context is set once: remove one of the two `.{Field}(..)` calls (a \
+            `#[context(propagate)]` field is set by `extract` / `from_baggage`)"
 )]
 pub trait IsUnset<Field> {}
 
@@ -63,5 +68,11 @@ impl<T> Optional<T> for Set<T> {
 impl<Field, T> Optional<T> for Unset<Field> {
     fn or_else(self, default: impl FnOnce() -> T) -> T {
         default()
+    }
+}
+
+impl<T> Optional<T> for Maybe<T> {
+    fn or_else(self, default: impl FnOnce() -> T) -> T {
+        self.0.unwrap_or_else(default)
     }
 }

@@ -5,7 +5,7 @@ use std::future::Future;
 
 use tokio::task::LocalKey;
 
-use crate::{Current, LogValue, Scoped};
+use crate::{Baggage, Carrier, CarrierError, Current, LogValue, Scoped};
 
 /// A request-scoped, ambient, set-once, read-only context.
 ///
@@ -52,6 +52,85 @@ pub trait RequestContext: Sized + Send + Sync + 'static {
     #[doc(hidden)]
     fn __log_fields(&self, visit: &mut dyn FnMut(&'static str, LogValue<'_>)) {
         let _ = visit;
+    }
+
+    /// Visits the `#[context(propagate)]` fields that have a value. Generated when there are
+    /// some; not part of the API.
+    #[doc(hidden)]
+    fn __propagate(&self, visit: &mut dyn FnMut(&'static str, &dyn std::fmt::Display)) {
+        let _ = visit;
+    }
+
+    /// Writes the `#[context(propagate)]` fields into the carrier's W3C `baggage` entry, so the
+    /// next process (a job worker, the next service) can
+    /// [`extract`](crate#crossing-process-boundaries) them.
+    ///
+    /// Only propagated fields are written, each under its name, through its `Display`; a `None`
+    /// is left out; `sensitive` fields never are (they cannot be marked `propagate`). Baggage
+    /// entries already in the carrier are kept (so inject the baggage you received first to
+    /// forward it), except entries named like a propagated field, which are replaced.
+    ///
+    /// # Errors
+    ///
+    /// The carrier already holds malformed baggage, or the result would exceed the W3C limits
+    /// ([`Baggage::MAX_LEN`], [`Baggage::MAX_ENTRIES`]).
+    ///
+    /// ```
+    /// use std::collections::HashMap;
+    /// use context_runtime::RequestContext;
+    ///
+    /// #[derive(RequestContext)]
+    /// struct Ctx {
+    ///     #[context(propagate)] request_id: String,
+    ///     #[context(propagate)] tenant: u64,
+    ///     user: String,                       // stays in this process
+    ///     #[context(sensitive)] token: String, // never leaves it
+    /// }
+    ///
+    /// let ctx = Ctx::builder()
+    ///     .request_id("r 1".into())
+    ///     .tenant(7)
+    ///     .user("alice".into())
+    ///     .token("s3cr3t".into())
+    ///     .build();
+    /// let mut carrier = HashMap::from([("baggage".to_owned(), "vendor=x".to_owned())]);
+    /// ctx.inject(&mut carrier).unwrap();
+    /// assert_eq!(carrier["baggage"], "vendor=x,request_id=r%201,tenant=7");
+    /// ```
+    fn inject(&self, carrier: &mut (impl Carrier + ?Sized)) -> Result<(), CarrierError> {
+        let mut baggage = Baggage::extract(carrier)?;
+        self.write_baggage(&mut baggage)?;
+        baggage.inject(carrier)
+    }
+
+    /// Sets the `#[context(propagate)]` fields in `baggage` (what [`inject`](Self::inject) does
+    /// before writing it into a carrier).
+    ///
+    /// # Errors
+    ///
+    /// [`CarrierError::TooManyEntries`] when `baggage` is full.
+    ///
+    /// ```
+    /// use context_runtime::{Baggage, RequestContext};
+    ///
+    /// #[derive(RequestContext)]
+    /// struct Ctx {
+    ///     #[context(propagate)] tenant: u64,
+    ///     #[context(propagate)] user: Option<String>,
+    /// }
+    ///
+    /// let mut baggage = Baggage::parse("tenant=1,vendor=x").unwrap();
+    /// Ctx::builder().tenant(7).build().write_baggage(&mut baggage).unwrap();
+    /// assert_eq!(baggage.to_string(), "tenant=7,vendor=x"); // no user: nothing written
+    /// ```
+    fn write_baggage(&self, baggage: &mut Baggage) -> Result<(), CarrierError> {
+        let mut result = Ok(());
+        self.__propagate(&mut |field, value| {
+            if result.is_ok() {
+                result = baggage.insert(field, value.to_string());
+            }
+        });
+        result
     }
 
     /// Runs `fut` with `self` as the current context of this type: every poll of `fut` sees it.

@@ -1,9 +1,12 @@
 //! The HTTP edge (feature `http`): [`ContextLayer`], a tower layer (axum, hyper, tonic) that
-//! builds the context from each request and runs the inner service inside it, and [`RequestId`].
+//! builds the context from each request and runs the inner service inside it, [`RequestId`],
+//! and [`PropagateLayer`], the client side, which sends the context on to the next service.
 
 use std::fmt;
 use std::future::Future;
+use std::marker::PhantomData;
 use std::pin::Pin;
+use std::str::FromStr;
 use std::task::{Context, Poll};
 
 use http::header::{HeaderMap, HeaderName, HeaderValue};
@@ -11,7 +14,7 @@ use http::{Request, Response, request};
 use tower_layer::Layer;
 use tower_service::Service;
 
-use crate::{LogValue, RequestContext, Scoped, ToLogValue};
+use crate::{CarrierError, LogValue, RequestContext, Scoped, ToLogValue};
 
 /// The `x-request-id` header.
 pub const X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -108,6 +111,38 @@ impl fmt::Display for RequestId {
     }
 }
 
+/// Strict: an invalid id is an error here, not replaced (a propagated `RequestId` field is read
+/// back through this).
+///
+/// ```
+/// # use context_runtime::RequestId;
+/// assert_eq!("r-1".parse::<RequestId>().unwrap().as_str(), "r-1");
+/// assert!("r 1".parse::<RequestId>().is_err());
+/// ```
+impl FromStr for RequestId {
+    type Err = InvalidRequestId;
+
+    fn from_str(text: &str) -> Result<Self, InvalidRequestId> {
+        Self::parse(text.as_bytes()).ok_or(InvalidRequestId)
+    }
+}
+
+/// The error of `RequestId::from_str`: the text is not a valid request id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InvalidRequestId;
+
+impl fmt::Display for InvalidRequestId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "a request id is 1 to {} visible ASCII characters",
+            RequestId::MAX_LEN
+        )
+    }
+}
+
+impl std::error::Error for InvalidRequestId {}
+
 impl fmt::Debug for RequestId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Debug::fmt(self.as_str(), f)
@@ -144,6 +179,15 @@ impl<B> Refusal<B> for Response<B> {
 impl<B> Refusal<B> for Box<Response<B>> {
     fn into_response(self) -> Response<B> {
         *self
+    }
+}
+
+/// A context that could not be read from the request's `baggage`: 400 Bad Request, saying why.
+impl<B: From<String>> Refusal<B> for CarrierError {
+    fn into_response(self) -> Response<B> {
+        let mut response = Response::new(B::from(self.to_string()));
+        *response.status_mut() = http::StatusCode::BAD_REQUEST;
+        response
     }
 }
 
@@ -188,6 +232,21 @@ impl<B> Refusal<B> for Box<Response<B>> {
 /// assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
 /// assert!(refused.headers().contains_key("x-request-id")); // a fresh id, for the client's report
 /// # }
+/// ```
+///
+/// Behind another service of ours, the context comes from the request's `baggage` (written by
+/// [`PropagateLayer`] upstream) and a request without it is refused with the [`CarrierError`]:
+///
+/// ```
+/// # use context_runtime::{CarrierError, ContextLayer, RequestContext, RequestId};
+/// # #[derive(RequestContext)]
+/// # struct RequestCtx {
+/// #     #[context(propagate)] request_id: RequestId,
+/// #     #[context(propagate)] tenant: u64,
+/// # }
+/// let layer = ContextLayer::new(|head: &http::request::Parts, _: &RequestId| {
+///     RequestCtx::extract(&head.headers).map(|builder| builder.build())
+/// });
 /// ```
 #[derive(Clone)]
 pub struct ContextLayer<F> {
@@ -301,5 +360,158 @@ where
             }
             response
         }))
+    }
+}
+
+/// A tower layer for HTTP clients: every request sent from inside a `T` context carries that
+/// context's `#[context(propagate)]` fields in its `baggage` header, for the next service's
+/// [`ContextLayer`] to `extract`.
+///
+/// Baggage already on the request is kept (entries named like a propagated field are replaced);
+/// a request sent outside any `T` context is sent unchanged. Works with any tower HTTP client
+/// (hyper-util's `Client`, `tower::service_fn` over hyper).
+///
+/// ```
+/// use context_runtime::{PropagateLayer, RequestContext};
+/// use http::{Request, Response};
+/// use tower::{ServiceBuilder, ServiceExt};
+///
+/// #[derive(RequestContext)]
+/// struct RequestCtx {
+///     #[context(propagate)] tenant: u64,
+///     #[context(sensitive)] token: String,
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// // a client that shows what it would send
+/// let client = ServiceBuilder::new()
+///     .layer(PropagateLayer::<RequestCtx>::new())
+///     .service_fn(|request: Request<()>| async move {
+///         Ok::<_, std::convert::Infallible>(Response::new(request.headers().clone()))
+///     });
+///
+/// let ctx = RequestCtx::builder().tenant(7).token("s3cr3t".into()).build();
+/// let sent = ctx.scope(client.oneshot(Request::new(()))).await.unwrap().into_body();
+/// assert_eq!(sent["baggage"], "tenant=7"); // no token
+/// # }
+/// ```
+pub struct PropagateLayer<T> {
+    context: PhantomData<fn() -> T>,
+}
+
+impl<T> PropagateLayer<T> {
+    /// A layer that sends the current `T` context's propagated fields on.
+    pub const fn new() -> Self {
+        Self {
+            context: PhantomData,
+        }
+    }
+}
+
+impl<T> Default for PropagateLayer<T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<T> Clone for PropagateLayer<T> {
+    fn clone(&self) -> Self {
+        Self::new()
+    }
+}
+
+impl<T> fmt::Debug for PropagateLayer<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PropagateLayer").finish()
+    }
+}
+
+impl<S, T> Layer<S> for PropagateLayer<T> {
+    type Service = PropagateService<S, T>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        PropagateService {
+            inner,
+            context: PhantomData,
+        }
+    }
+}
+
+/// The service of [`PropagateLayer`].
+pub struct PropagateService<S, T> {
+    inner: S,
+    context: PhantomData<fn() -> T>,
+}
+
+impl<S: Clone, T> Clone for PropagateService<S, T> {
+    fn clone(&self) -> Self {
+        Self {
+            inner: self.inner.clone(),
+            context: PhantomData,
+        }
+    }
+}
+
+impl<S, T> fmt::Debug for PropagateService<S, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PropagateService").finish_non_exhaustive()
+    }
+}
+
+/// The error of [`PropagateService`]: the inner client's, or the [`CarrierError`] that stopped
+/// the request before it was sent (the request already held malformed baggage, or the context's
+/// fields exceed the W3C limits).
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+impl<S, T, ReqBody> Service<Request<ReqBody>> for PropagateService<S, T>
+where
+    S: Service<Request<ReqBody>>,
+    S::Error: Into<BoxError>,
+    T: RequestContext,
+{
+    type Response = S::Response;
+    type Error = BoxError;
+    type Future = PropagateFuture<S::Future>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), BoxError>> {
+        self.inner.poll_ready(cx).map_err(Into::into)
+    }
+
+    fn call(&mut self, mut request: Request<ReqBody>) -> Self::Future {
+        match T::try_with(|context| context.inject(request.headers_mut())) {
+            Some(Err(error)) => PropagateFuture::Refused { error: Some(error) },
+            Some(Ok(())) | None => PropagateFuture::Sent {
+                future: self.inner.call(request),
+            },
+        }
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// The future of [`PropagateService`].
+    #[project = PropagateFutureProjection]
+    #[allow(missing_docs)]
+    pub enum PropagateFuture<Fut> {
+        Sent { #[pin] future: Fut },
+        Refused { error: Option<CarrierError> },
+    }
+}
+
+impl<Fut, R, E> Future for PropagateFuture<Fut>
+where
+    Fut: Future<Output = Result<R, E>>,
+    E: Into<BoxError>,
+{
+    type Output = Result<R, BoxError>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match self.project() {
+            PropagateFutureProjection::Sent { future } => future.poll(cx).map_err(Into::into),
+            PropagateFutureProjection::Refused { error } => match error.take() {
+                Some(error) => Poll::Ready(Err(error.into())),
+                None => panic!("`PropagateFuture` polled after completion"),
+            },
+        }
     }
 }

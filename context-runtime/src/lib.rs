@@ -73,7 +73,7 @@
 //! | `#[context(default = expr)]` | may be left unset; `expr` then |
 //! | `#[context(sensitive)]` | printed as [`REDACTED`] by `Debug`; never logged nor propagated |
 //! | `#[context(log)]` | the field goes on every log line emitted inside the context ([`ToLogValue`]) |
-//! | `#[context(propagate)]` | reserved for carriers: the field crosses process boundaries |
+//! | `#[context(propagate)]` | the field crosses process boundaries, in a carrier's W3C `baggage` ([`Propagate`]) |
 //!
 //! On the struct, `#[context(crate = path)]` names this crate when it is re-exported under
 //! another path.
@@ -92,6 +92,43 @@
 //! service inside it; [`RequestId`] takes a valid incoming `x-request-id` or generates a UUID v7,
 //! and the layer echoes it on the response.
 //!
+//! # Crossing process boundaries
+//!
+//! A task-local ends with the process. To continue a request in a job worker or the next
+//! service, copy the facts it needs into the message, as W3C Baggage (the standard OpenTelemetry
+//! propagates): only fields marked `#[context(propagate)]` go, and a `sensitive` field cannot be
+//! marked so. [`RequestContext::inject`] writes them into any [`Carrier`] (a `HashMap`, HTTP
+//! headers); the generated `T::extract(&carrier)` reads them back as **the builder with those
+//! fields already set**, so the receiver supplies the rest (checked at compile time, as ever),
+//! or a [`CarrierError`] saying which field was missing or unparsable.
+//!
+//! ```
+//! use std::collections::HashMap;
+//! use context_runtime::RequestContext;
+//!
+//! #[derive(RequestContext)]
+//! struct RequestCtx {
+//!     #[context(propagate)] request_id: String,
+//!     #[context(propagate)] tenant: u64,
+//!     #[context(sensitive)] token: String,
+//! }
+//!
+//! // the request handler, enqueuing a job:
+//! let ctx = RequestCtx::builder().request_id("r-1".into()).tenant(7).token("s3cr3t".into()).build();
+//! let mut job_headers = HashMap::new();
+//! ctx.inject(&mut job_headers).unwrap();
+//! assert_eq!(job_headers["baggage"], "request_id=r-1,tenant=7");
+//!
+//! // the worker: the token is not in the carrier, so the builder still needs it
+//! let ctx = RequestCtx::extract(&job_headers).unwrap().token("worker".into()).build();
+//! assert_eq!((ctx.request_id().as_str(), *ctx.tenant()), ("r-1", 7));
+//! ```
+//!
+//! Over HTTP, [`PropagateLayer`] injects on the client side and [`ContextLayer`] with
+//! `T::extract(&head.headers)` receives. Baggage entries of other producers are kept, for
+//! forwarding: parse them with [`Baggage::extract`], build with `T::from_baggage`, and inject the
+//! [`Baggage`] before the context into the outgoing carrier.
+//!
 //! # Spawned work
 //!
 //! A tokio task-local is not inherited by spawned tasks. Put [`#[with_context]`](with_context)
@@ -103,7 +140,9 @@
 
 #![forbid(unsafe_code)]
 
+mod baggage;
 mod builder;
+mod carrier;
 mod context;
 mod current;
 mod enter;
@@ -119,10 +158,15 @@ mod scope;
 mod snapshot;
 mod spawn;
 
+pub use baggage::{BAGGAGE, Baggage};
+pub use carrier::{Carrier, CarrierError, Propagate};
 pub use context::RequestContext;
 pub use current::Current;
 #[cfg(feature = "http")]
-pub use http::{ContextFuture, ContextLayer, ContextService, Refusal, RequestId, X_REQUEST_ID};
+pub use http::{
+    BoxError, ContextFuture, ContextLayer, ContextService, InvalidRequestId, PropagateFuture,
+    PropagateLayer, PropagateService, Refusal, RequestId, X_REQUEST_ID,
+};
 pub use in_context::{ContextExt, InContext};
 #[cfg(feature = "tracing")]
 pub use log::LogContext;
@@ -210,10 +254,12 @@ pub use context_macros::with_context;
 /// Items used by generated code. Not public API: no semver guarantees.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::builder::{IsUnset, Optional, Required, Set, Unset};
+    pub use crate::builder::{IsUnset, Maybe, Optional, Required, Set, Unset};
+    pub use crate::carrier::{optional, propagated, required};
     pub use crate::enter::{Enter, MaybeScoped};
     pub use crate::redact::Redacted;
     pub use crate::spawn::bind;
+    pub use crate::{Baggage, Carrier, CarrierError};
     pub use crate::{Current, RequestContext, Snapshot};
     pub use crate::{LogValue, ToLogValue};
     pub use tokio::task::LocalKey;
