@@ -88,7 +88,7 @@ const _: () = {
             __S3,
         >
         where
-            __S0: ::context_runtime::__private::IsUnset<__fields::request_id>,
+            __S0: ::context_runtime::__private::NotExtracted<__fields::request_id>,
         {
             RequestCtxBuilder {
                 request_id: ::context_runtime::__private::Set(value),
@@ -109,7 +109,7 @@ const _: () = {
             __S3,
         >
         where
-            __S1: ::context_runtime::__private::IsUnset<__fields::user>,
+            __S1: ::context_runtime::__private::NotExtracted<__fields::user>,
         {
             let value = ::core::option::Option::Some(value);
             RequestCtxBuilder {
@@ -131,7 +131,7 @@ const _: () = {
             __S3,
         >
         where
-            __S1: ::context_runtime::__private::IsUnset<__fields::user>,
+            __S1: ::context_runtime::__private::NotExtracted<__fields::user>,
         {
             RequestCtxBuilder {
                 request_id: self.request_id,
@@ -147,7 +147,7 @@ const _: () = {
             value: u32,
         ) -> RequestCtxBuilder<__S0, __S1, ::context_runtime::__private::Set<u32>, __S3>
         where
-            __S2: ::context_runtime::__private::IsUnset<__fields::attempt>,
+            __S2: ::context_runtime::__private::NotExtracted<__fields::attempt>,
         {
             RequestCtxBuilder {
                 request_id: self.request_id,
@@ -247,15 +247,25 @@ const _: () = {
         > {
             ::core::result::Result::Ok(RequestCtxBuilder {
                 request_id: ::context_runtime::__private::Set(
-                    ::context_runtime::__private::required::<
-                        String,
-                    >(baggage, "request_id")?,
+                    ::context_runtime::__private::required(
+                        baggage,
+                        "request_id",
+                        ::context_runtime::__private::codec::<String>(),
+                    )?,
                 ),
                 user: ::context_runtime::__private::Set(
-                    ::context_runtime::__private::optional::<String>(baggage, "user")?,
+                    ::context_runtime::__private::optional(
+                        baggage,
+                        "user",
+                        ::context_runtime::__private::codec::<String>(),
+                    )?,
                 ),
                 attempt: ::context_runtime::__private::Maybe(
-                    ::context_runtime::__private::optional::<u32>(baggage, "attempt")?,
+                    ::context_runtime::__private::optional(
+                        baggage,
+                        "attempt",
+                        ::context_runtime::__private::codec::<u32>(),
+                    )?,
                 ),
                 token: ::context_runtime::__private::Unset::NEW,
             })
@@ -306,18 +316,30 @@ const _: () = {
         }
         fn __propagate(
             &self,
-            visit: &mut dyn FnMut(&'static str, &dyn ::core::fmt::Display),
+            visit: &mut dyn FnMut(
+                &'static str,
+                ::core::option::Option<&dyn ::core::fmt::Display>,
+            ),
         ) {
             visit(
                 "request_id",
-                ::context_runtime::__private::propagated::<String>(&self.request_id),
+                ::core::option::Option::Some(
+                    (::context_runtime::__private::codec::<String>()
+                        .text)(&self.request_id),
+                ),
             );
-            if let ::core::option::Option::Some(value) = &self.user {
-                visit("user", ::context_runtime::__private::propagated::<String>(value));
-            }
+            visit(
+                "user",
+                ::core::option::Option::map(
+                    self.user.as_ref(),
+                    ::context_runtime::__private::codec::<String>().text,
+                ),
+            );
             visit(
                 "attempt",
-                ::context_runtime::__private::propagated::<u32>(&self.attempt),
+                ::core::option::Option::Some(
+                    (::context_runtime::__private::codec::<u32>().text)(&self.attempt),
+                ),
             );
         }
     }

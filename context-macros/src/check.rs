@@ -31,8 +31,8 @@ fn private(cx: &mut Ctxt, field: &Field<'_>) {
 fn name_clashes(cx: &mut Ctxt, input: &Input<'_>, field: &Field<'_>) {
     let (name, context) = (&field.name, input.ident);
     let clash = if !field.has_getter() {
-        if name == "builder" {
-            format!("the generated `{context}::builder()`")
+        if ["builder", "extract", "from_baggage"].contains(&name.as_str()) {
+            format!("the generated `{context}::{name}()`")
         } else {
             format!("`RequestContext::{name}`")
         }
@@ -77,17 +77,15 @@ fn attribute_conflicts(cx: &mut Ctxt, field: &Field<'_>) {
             ));
         }
     }
-    if let Some(propagate) = attrs.propagate
-        && !field.name.is_ascii()
-    {
-        cx.syn_error(syn::Error::new(
-            propagate,
+    if attrs.propagate.is_some() && !field.name.is_ascii() {
+        cx.error_spanned_by(
+            field.ident,
             format_args!(
                 "a propagated field is sent under its name, and a W3C baggage key is ASCII: \
                  rename `{}` with ASCII letters, digits and `_`",
                 field.name
             ),
-        ));
+        );
     }
     if let (Some(default), Some(_)) = (&attrs.default, field.option_of) {
         cx.syn_error(syn::Error::new(

@@ -205,8 +205,8 @@ impl Builder<'_> {
     }
 
     /// `extract` and `from_baggage`: the builder with every `#[context(propagate)]` field set
-    /// from a carrier, and the others unset, for the receiver to supply. Nothing for a context
-    /// that propagates nothing.
+    /// from a carrier, and the others unset, for the receiver to supply. For a context that
+    /// propagates nothing, uncallable stand-ins that say so.
     fn extraction(&self) -> TokenStream {
         let Self {
             input,
@@ -221,7 +221,27 @@ impl Builder<'_> {
             .iter()
             .all(|field| field.attrs.propagate.is_none())
         {
-            return TokenStream::new();
+            // Stand-ins, so calling them says why there is nothing to extract.
+            return quote! {
+                #[automatically_derived]
+                impl #context {
+                    #[doc(hidden)]
+                    #vis fn extract<__C: ?::core::marker::Sized>(_: &__C) -> ::core::convert::Infallible
+                    where
+                        Self: #private::NothingToExtract<__C>,
+                    {
+                        <Self as #private::NothingToExtract<__C>>::never()
+                    }
+
+                    #[doc(hidden)]
+                    #vis fn from_baggage<__C: ?::core::marker::Sized>(_: &__C) -> ::core::convert::Infallible
+                    where
+                        Self: #private::NothingToExtract<__C>,
+                    {
+                        <Self as #private::NothingToExtract<__C>>::never()
+                    }
+                }
+            };
         }
         let mut states = Vec::new();
         let mut values = Vec::new();
@@ -232,24 +252,20 @@ impl Builder<'_> {
                     quote!(#private::Unset<#marker>),
                     quote!(#private::Unset::NEW),
                 )
-            } else if let Some(inner) = field.option_of {
-                let read = quote_spanned!(inner.span()=> #private::optional::<#inner>);
-                (
-                    quote!(#private::Set<#ty>),
-                    quote!(#private::Set(#read(baggage, #name)?)),
-                )
-            } else if field.attrs.default.is_some() {
-                let read = quote_spanned!(ty.span()=> #private::optional::<#ty>);
-                (
-                    quote!(#private::Maybe<#ty>),
-                    quote!(#private::Maybe(#read(baggage, #name)?)),
-                )
             } else {
-                let read = quote_spanned!(ty.span()=> #private::required::<#ty>);
-                (
-                    quote!(#private::Set<#ty>),
-                    quote!(#private::Set(#read(baggage, #name)?)),
-                )
+                let codec = codec(field, private);
+                let optional = quote!(#private::optional(baggage, #name, #codec)?);
+                if field.option_of.is_some() {
+                    (quote!(#private::Set<#ty>), quote!(#private::Set(#optional)))
+                } else if field.attrs.default.is_some() {
+                    (
+                        quote!(#private::Maybe<#ty>),
+                        quote!(#private::Maybe(#optional)),
+                    )
+                } else {
+                    let required = quote!(#private::required(baggage, #name, #codec)?);
+                    (quote!(#private::Set<#ty>), quote!(#private::Set(#required)))
+                }
             };
             states.push(state);
             values.push(quote!(#member: #value));
@@ -316,7 +332,11 @@ impl Builder<'_> {
             }
         });
         let body = quote!(#builder { #(#moved),* });
-        let bound = quote!(where #state: #private::IsUnset<#marker>);
+        let bound = if field.attrs.propagate.is_some() {
+            quote!(where #state: #private::NotExtracted<#marker>)
+        } else {
+            quote!(where #state: #private::IsUnset<#marker>)
+        };
         let doc = format!(" Sets `{}`. Each field is set once.", field.name);
         // A blank line between our sentence and the field's own docs, when it has some.
         let separator = docs(field).next().is_some().then(|| quote!(#[doc = ""]));
@@ -423,8 +443,9 @@ fn log_fields(input: &Input<'_>, private: &TokenStream) -> Option<TokenStream> {
     })
 }
 
-/// The `#[context(propagate)]` fields, visited in order (a `None` is skipped); nothing when there
-/// are none. A field whose type cannot be propagated is an error at its type.
+/// The `#[context(propagate)]` fields, visited in order, `None` for an `Option` that is `None`
+/// (so a stale entry of that name is removed, not forwarded); nothing when there are none. A
+/// field whose type cannot be propagated is an error at its type.
 fn propagate(input: &Input<'_>, private: &TokenStream) -> Option<TokenStream> {
     let visits: Vec<TokenStream> = input
         .fields
@@ -432,17 +453,13 @@ fn propagate(input: &Input<'_>, private: &TokenStream) -> Option<TokenStream> {
         .filter(|field| field.attrs.propagate.is_some() && field.attrs.sensitive.is_none())
         .map(|field| {
             let (member, name) = (field.ident, &field.name);
-            if let Some(inner) = field.option_of {
-                let value = quote_spanned!(inner.span()=> #private::propagated::<#inner>(value));
+            let codec = codec(field, private);
+            if field.option_of.is_some() {
                 quote! {
-                    if let ::core::option::Option::Some(value) = &self.#member {
-                        visit(#name, #value);
-                    }
+                    visit(#name, ::core::option::Option::map(self.#member.as_ref(), #codec.text));
                 }
             } else {
-                let ty = field.ty;
-                let value = quote_spanned!(ty.span()=> #private::propagated::<#ty>(&self.#member));
-                quote!(visit(#name, #value);)
+                quote!(visit(#name, ::core::option::Option::Some((#codec.text)(&self.#member)));)
             }
         })
         .collect();
@@ -450,10 +467,17 @@ fn propagate(input: &Input<'_>, private: &TokenStream) -> Option<TokenStream> {
         return None;
     }
     Some(quote! {
-        fn __propagate(&self, visit: &mut dyn FnMut(&'static str, &dyn ::core::fmt::Display)) {
+        fn __propagate(&self, visit: &mut dyn FnMut(&'static str, ::core::option::Option<&dyn ::core::fmt::Display>)) {
             #(#visits)*
         }
     })
+}
+
+/// How a propagated field's type is written and read (its inner type for an `Option`), spanned
+/// at the type: the one place a type that cannot be propagated is reported, once.
+fn codec(field: &Field<'_>, private: &TokenStream) -> TokenStream {
+    let ty = field.option_of.unwrap_or(field.ty);
+    quote_spanned!(ty.span()=> #private::codec::<#ty>())
 }
 
 /// `Debug`, with sensitive fields printed as the redaction marker.

@@ -43,7 +43,7 @@ struct Entry {
     key: String,
     /// Decoded.
     value: String,
-    /// As received, without the leading `;`: opaque to the spec, and to us.
+    /// As received without the leading `;` and optional whitespace: opaque to the spec, and to us.
     properties: String,
 }
 
@@ -297,16 +297,10 @@ impl Entry {
                 "a baggage key must be a non-empty token (letters, digits and !#$%&'*+-.^_`|~)",
             ));
         }
-        let properties = trim_ows(properties);
-        if !properties.is_empty() && !properties.split(';').all(is_property) {
-            return Err(malformed(
-                "a baggage property must be `key` or `key=value` (a token, and baggage octets)",
-            ));
-        }
         Ok(Self {
             key: key.to_owned(),
             value: decode(value)?,
-            properties: properties.to_owned(),
+            properties: properties_of(properties)?,
         })
     }
 }
@@ -315,10 +309,33 @@ fn malformed(reason: &'static str) -> CarrierError {
     CarrierError::Malformed { reason }
 }
 
-/// `key` or `key=value`, with optional whitespace around either part.
-fn is_property(property: &str) -> bool {
-    let (key, value) = property.split_once('=').unwrap_or((property, ""));
-    is_token(trim_ows(key)) && trim_ows(value).bytes().all(is_baggage_octet)
+/// The properties after an entry's first `;`, each `key` or `key=value`, without the optional
+/// whitespace around their parts: kept as received otherwise, since they are opaque.
+fn properties_of(properties: &str) -> Result<String, CarrierError> {
+    let mut out = String::new();
+    if trim_ows(properties).is_empty() {
+        return Ok(out);
+    }
+    for property in properties.split(';') {
+        let (key, value) = match property.split_once('=') {
+            Some((key, value)) => (trim_ows(key), Some(trim_ows(value))),
+            None => (trim_ows(property), None),
+        };
+        if !is_token(key) || !value.unwrap_or("").bytes().all(is_baggage_octet) {
+            return Err(malformed(
+                "a baggage property must be `key` or `key=value` (a token, and baggage octets)",
+            ));
+        }
+        if !out.is_empty() {
+            out.push(';');
+        }
+        out.push_str(key);
+        if let Some(value) = value {
+            out.push('=');
+            out.push_str(value);
+        }
+    }
+    Ok(out)
 }
 
 /// Percent-decodes a value; the decoded bytes are read as UTF-8 with invalid sequences replaced
@@ -457,6 +474,8 @@ mod tests {
             baggage.to_string(),
             "key1=value1;property1;property2,key2=value2,key3=value3;propertyKey=propertyValue"
         );
+        let spaced = Baggage::parse("k=v; p1 ;\tp2 = x ").unwrap();
+        assert_eq!(spaced.to_string(), "k=v;p1;p2=x");
         let baggage = Baggage::parse("userId=alice,serverNode=DF%2028,isProduction=false").unwrap();
         assert_eq!(baggage.get("serverNode"), Some("DF 28"));
     }

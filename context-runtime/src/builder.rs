@@ -28,12 +28,22 @@ pub struct Maybe<T>(pub Option<T>);
 #[diagnostic::on_unimplemented(
     message = "the field `{Field}` is set twice",
     label = "`{Field}` was already set earlier in this builder chain",
-    note = "a context is set once: remove one of the two `.{Field}(..)` calls (a \
-            `#[context(propagate)]` field is set by `extract` / `from_baggage`)"
+    note = "a context is set once: remove one of the two `.{Field}(..)` calls"
 )]
 pub trait IsUnset<Field> {}
 
 impl<Field> IsUnset<Field> for Unset<Field> {}
+
+/// [`IsUnset`] for the setter of a `#[context(propagate)]` field, which `extract` may have set.
+#[diagnostic::on_unimplemented(
+    message = "the field `{Field}` is already set",
+    label = "`{Field}` was set by `extract` / `from_baggage`, or earlier in this builder chain",
+    note = "a context is set once, and a `#[context(propagate)]` field comes from the carrier: \
+            remove this call, or `propagate` if the receiver should decide `{Field}`"
+)]
+pub trait NotExtracted<Field> {}
+
+impl<Field> NotExtracted<Field> for Unset<Field> {}
 
 /// Implemented for [`Set`] only: `build()` needs every required field.
 #[diagnostic::on_unimplemented(

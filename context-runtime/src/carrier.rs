@@ -7,7 +7,7 @@ use std::fmt;
 use std::hash::BuildHasher;
 use std::str::FromStr;
 
-use crate::Baggage;
+use crate::{Baggage, registry};
 
 /// A text map that carries context between processes: HTTP headers, a message's metadata, a
 /// job payload's map.
@@ -219,9 +219,10 @@ impl std::error::Error for CarrierError {}
 /// ```
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot cross a process boundary",
-    label = "a `#[context(propagate)]` field needs `Display` and `FromStr`",
-    note = "a propagated field is written with `Display` and read back with `FromStr` (whose error \
-            implements `Display`): implement both for `{Self}`, or remove `propagate`"
+    label = "a `#[context(propagate)]` field is sent as text and read back",
+    note = "a propagated field is written with `Display` and read back with `FromStr`: implement \
+            both for `{Self}` (with a `FromStr::Err` that implements `Display`), or remove \
+            `propagate`"
 )]
 pub trait Propagate: fmt::Display + Sized {
     /// Reads the value back from its `Display` text.
@@ -243,10 +244,80 @@ where
     }
 }
 
-/// A propagated field's value, for the generated `__propagate`. Also where a field type that
-/// cannot be propagated is reported.
-pub fn propagated<T: Propagate>(value: &T) -> &dyn fmt::Display {
-    value
+/// Writes the `#[context(propagate)]` fields of **every context set here** (this task, or this
+/// thread) into the carrier's `baggage`, keeping the entries already there: what
+/// [`RequestContext::inject`](crate::RequestContext::inject) does for one context, for all of
+/// them. Outside any context, the carrier is left as it was.
+///
+/// Two context types propagating a field of the same name write one entry, so give propagated
+/// fields distinct names. [`PropagateLayer`](crate::PropagateLayer) calls this on every request.
+///
+/// # Errors
+///
+/// As [`RequestContext::inject`](crate::RequestContext::inject).
+///
+/// ```
+/// use std::collections::HashMap;
+/// use context_runtime::RequestContext;
+///
+/// #[derive(RequestContext)]
+/// struct RequestCtx { #[context(propagate)] request_id: String }
+///
+/// #[derive(RequestContext)]
+/// struct TenantCtx { #[context(propagate)] tenant: u64 }
+///
+/// let mut carrier = HashMap::new();
+/// context_runtime::inject_current(&mut carrier).unwrap();
+/// assert!(carrier.is_empty()); // no context here
+///
+/// RequestCtx::builder().request_id("r-1".into()).build().sync_scope(|| {
+///     TenantCtx::builder().tenant(7).build().sync_scope(|| {
+///         context_runtime::inject_current(&mut carrier).unwrap();
+///     })
+/// });
+/// assert_eq!(carrier["baggage"], "request_id=r-1,tenant=7");
+/// ```
+pub fn inject_current(carrier: &mut (impl Carrier + ?Sized)) -> Result<(), CarrierError> {
+    let mut baggage = Baggage::extract(carrier)?;
+    write_current(&mut baggage)?;
+    baggage.inject(carrier)
+}
+
+/// The `#[context(propagate)]` fields of every context set here, into `baggage`.
+pub(crate) fn write_current(baggage: &mut Baggage) -> Result<(), CarrierError> {
+    for registration in registry::registrations() {
+        (registration.propagate)(baggage)?;
+    }
+    Ok(())
+}
+
+/// Implemented by nothing: the bound of the `extract` / `from_baggage` stand-ins of a context
+/// without propagated fields, so calling one explains itself.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has no `#[context(propagate)]` field: there is nothing to extract",
+    label = "nothing of `{Self}` crosses a process boundary",
+    note = "mark the fields the next process needs `#[context(propagate)]`"
+)]
+pub trait NothingToExtract<Carrier: ?Sized> {
+    /// Never called.
+    fn never() -> std::convert::Infallible;
+}
+
+/// How generated code writes and reads a propagated field of type `T`. Asking for it is where a
+/// type that cannot be propagated is reported, once per field.
+pub struct Codec<T> {
+    /// The value as text.
+    pub text: fn(&T) -> &dyn fmt::Display,
+    /// The value from its text.
+    pub parse: fn(&str) -> Result<T, String>,
+}
+
+/// The [`Codec`] of a propagated field's type.
+pub const fn codec<T: Propagate>() -> Codec<T> {
+    Codec {
+        text: |value| value,
+        parse: T::from_text,
+    }
 }
 
 /// A required propagated field's value, for the generated `from_baggage`.
@@ -254,8 +325,12 @@ pub fn propagated<T: Propagate>(value: &T) -> &dyn fmt::Display {
 /// # Errors
 ///
 /// Missing, more than once, or not parsable.
-pub fn required<T: Propagate>(baggage: &Baggage, field: &'static str) -> Result<T, CarrierError> {
-    optional(baggage, field)?.ok_or(CarrierError::Missing { field })
+pub fn required<T>(
+    baggage: &Baggage,
+    field: &'static str,
+    codec: Codec<T>,
+) -> Result<T, CarrierError> {
+    optional(baggage, field, codec)?.ok_or(CarrierError::Missing { field })
 }
 
 /// An optional propagated field's value (`None` when absent), for the generated `from_baggage`.
@@ -263,9 +338,10 @@ pub fn required<T: Propagate>(baggage: &Baggage, field: &'static str) -> Result<
 /// # Errors
 ///
 /// More than once, or not parsable.
-pub fn optional<T: Propagate>(
+pub fn optional<T>(
     baggage: &Baggage,
     field: &'static str,
+    codec: Codec<T>,
 ) -> Result<Option<T>, CarrierError> {
     let mut values = baggage.values(field);
     let (Some(text), None) = (values.next(), values.next()) else {
@@ -274,7 +350,7 @@ pub fn optional<T: Propagate>(
             Some(_) => Err(CarrierError::Duplicate { field }),
         };
     };
-    T::from_text(text)
+    (codec.parse)(text)
         .map(Some)
         .map_err(|reason| CarrierError::Invalid { field, reason })
 }

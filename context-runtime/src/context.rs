@@ -54,10 +54,10 @@ pub trait RequestContext: Sized + Send + Sync + 'static {
         let _ = visit;
     }
 
-    /// Visits the `#[context(propagate)]` fields that have a value. Generated when there are
-    /// some; not part of the API.
+    /// Visits the `#[context(propagate)]` fields (`None` for an `Option` field that is `None`).
+    /// Generated when there are some; not part of the API.
     #[doc(hidden)]
-    fn __propagate(&self, visit: &mut dyn FnMut(&'static str, &dyn std::fmt::Display)) {
+    fn __propagate(&self, visit: &mut dyn FnMut(&'static str, Option<&dyn std::fmt::Display>)) {
         let _ = visit;
     }
 
@@ -68,7 +68,8 @@ pub trait RequestContext: Sized + Send + Sync + 'static {
     /// Only propagated fields are written, each under its name, through its `Display`; a `None`
     /// is left out; `sensitive` fields never are (they cannot be marked `propagate`). Baggage
     /// entries already in the carrier are kept (so inject the baggage you received first to
-    /// forward it), except entries named like a propagated field, which are replaced.
+    /// forward it), except entries named like a propagated field, which are replaced, or removed
+    /// for a `None`: what crosses under a field's name is always what this context says.
     ///
     /// # Errors
     ///
@@ -119,16 +120,19 @@ pub trait RequestContext: Sized + Send + Sync + 'static {
     ///     #[context(propagate)] user: Option<String>,
     /// }
     ///
-    /// let mut baggage = Baggage::parse("tenant=1,vendor=x").unwrap();
+    /// let mut baggage = Baggage::parse("tenant=1,user=mallory,vendor=x").unwrap();
     /// Ctx::builder().tenant(7).build().write_baggage(&mut baggage).unwrap();
-    /// assert_eq!(baggage.to_string(), "tenant=7,vendor=x"); // no user: nothing written
+    /// assert_eq!(baggage.to_string(), "tenant=7,vendor=x"); // no user: none sent on
     /// ```
     fn write_baggage(&self, baggage: &mut Baggage) -> Result<(), CarrierError> {
         let mut result = Ok(());
-        self.__propagate(&mut |field, value| {
-            if result.is_ok() {
-                result = baggage.insert(field, value.to_string());
+        self.__propagate(&mut |field, value| match value {
+            Some(value) if result.is_ok() => result = baggage.insert(field, value.to_string()),
+            // Not forwarded: an entry of this name was not said by this context.
+            None => {
+                baggage.remove(field);
             }
+            Some(_) => {}
         });
         result
     }

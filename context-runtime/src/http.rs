@@ -4,7 +4,6 @@
 
 use std::fmt;
 use std::future::Future;
-use std::marker::PhantomData;
 use std::pin::Pin;
 use std::str::FromStr;
 use std::task::{Context, Poll};
@@ -363,12 +362,13 @@ where
     }
 }
 
-/// A tower layer for HTTP clients: every request sent from inside a `T` context carries that
-/// context's `#[context(propagate)]` fields in its `baggage` header, for the next service's
-/// [`ContextLayer`] to `extract`.
+/// A tower layer for HTTP clients: every request sent from inside a context carries the
+/// `#[context(propagate)]` fields of every context set there in its `baggage` header (see
+/// [`inject_current`](crate::inject_current)), for the next service's [`ContextLayer`] to
+/// `extract`.
 ///
 /// Baggage already on the request is kept (entries named like a propagated field are replaced);
-/// a request sent outside any `T` context is sent unchanged. Works with any tower HTTP client
+/// a request sent outside any context is sent unchanged. Works with any tower HTTP client
 /// (hyper-util's `Client`, `tower::service_fn` over hyper).
 ///
 /// ```
@@ -386,7 +386,7 @@ where
 /// # async fn main() {
 /// // a client that shows what it would send
 /// let client = ServiceBuilder::new()
-///     .layer(PropagateLayer::<RequestCtx>::new())
+///     .layer(PropagateLayer::new())
 ///     .service_fn(|request: Request<()>| async move {
 ///         Ok::<_, std::convert::Infallible>(Response::new(request.headers().clone()))
 ///     });
@@ -396,79 +396,41 @@ where
 /// assert_eq!(sent["baggage"], "tenant=7"); // no token
 /// # }
 /// ```
-pub struct PropagateLayer<T> {
-    context: PhantomData<fn() -> T>,
+#[derive(Clone, Copy, Debug, Default)]
+pub struct PropagateLayer {
+    _private: (),
 }
 
-impl<T> PropagateLayer<T> {
-    /// A layer that sends the current `T` context's propagated fields on.
+impl PropagateLayer {
+    /// A layer that sends the current contexts' propagated fields on.
     pub const fn new() -> Self {
-        Self {
-            context: PhantomData,
-        }
+        Self { _private: () }
     }
 }
 
-impl<T> Default for PropagateLayer<T> {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl<T> Clone for PropagateLayer<T> {
-    fn clone(&self) -> Self {
-        Self::new()
-    }
-}
-
-impl<T> fmt::Debug for PropagateLayer<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("PropagateLayer").finish()
-    }
-}
-
-impl<S, T> Layer<S> for PropagateLayer<T> {
-    type Service = PropagateService<S, T>;
+impl<S> Layer<S> for PropagateLayer {
+    type Service = PropagateService<S>;
 
     fn layer(&self, inner: S) -> Self::Service {
-        PropagateService {
-            inner,
-            context: PhantomData,
-        }
+        PropagateService { inner }
     }
 }
 
 /// The service of [`PropagateLayer`].
-pub struct PropagateService<S, T> {
+#[derive(Clone, Debug)]
+pub struct PropagateService<S> {
     inner: S,
-    context: PhantomData<fn() -> T>,
 }
 
-impl<S: Clone, T> Clone for PropagateService<S, T> {
-    fn clone(&self) -> Self {
-        Self {
-            inner: self.inner.clone(),
-            context: PhantomData,
-        }
-    }
-}
-
-impl<S, T> fmt::Debug for PropagateService<S, T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("PropagateService").finish_non_exhaustive()
-    }
-}
-
-/// The error of [`PropagateService`]: the inner client's, or the [`CarrierError`] that stopped
-/// the request before it was sent (the request already held malformed baggage, or the context's
-/// fields exceed the W3C limits).
+/// A boxed error, what [`PropagateService`] fails with: the inner client's error, or the
+/// [`CarrierError`] that stopped a request before it was sent (it already held malformed
+/// baggage, or the contexts' fields exceed the W3C limits).
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
-impl<S, T, ReqBody> Service<Request<ReqBody>> for PropagateService<S, T>
+impl<S, ReqBody> Service<Request<ReqBody>> for PropagateService<S>
 where
     S: Service<Request<ReqBody>>,
     S::Error: Into<BoxError>,
-    T: RequestContext,
 {
     type Response = S::Response;
     type Error = BoxError;
@@ -479,11 +441,11 @@ where
     }
 
     fn call(&mut self, mut request: Request<ReqBody>) -> Self::Future {
-        match T::try_with(|context| context.inject(request.headers_mut())) {
-            Some(Err(error)) => PropagateFuture::Refused { error: Some(error) },
-            Some(Ok(())) | None => PropagateFuture::Sent {
+        match crate::inject_current(request.headers_mut()) {
+            Ok(()) => PropagateFuture::Sent {
                 future: self.inner.call(request),
             },
+            Err(error) => PropagateFuture::Refused { error: Some(error) },
         }
     }
 }

@@ -124,10 +124,13 @@
 //! assert_eq!((ctx.request_id().as_str(), *ctx.tenant()), ("r-1", 7));
 //! ```
 //!
-//! Over HTTP, [`PropagateLayer`] injects on the client side and [`ContextLayer`] with
-//! `T::extract(&head.headers)` receives. Baggage entries of other producers are kept, for
-//! forwarding: parse them with [`Baggage::extract`], build with `T::from_baggage`, and inject the
-//! [`Baggage`] before the context into the outgoing carrier.
+//! Over HTTP (feature `http`), [`PropagateLayer`] on the client sends the propagated fields of
+//! every context set at the call ([`inject_current`]), and [`ContextLayer`] with
+//! `T::extract(&head.headers)` receives them. With the `opentelemetry` feature,
+//! [`ContextPropagator`] does the same as an OpenTelemetry `TextMapPropagator`, next to
+//! `traceparent`. Baggage entries of other producers are kept, for forwarding: parse them with
+//! [`Baggage::extract`], build with `T::from_baggage`, and inject the [`Baggage`] before the
+//! context into the outgoing carrier.
 //!
 //! # Spawned work
 //!
@@ -152,6 +155,8 @@ mod in_context;
 #[cfg(feature = "tracing")]
 mod log;
 mod log_value;
+#[cfg(feature = "opentelemetry")]
+mod otel;
 mod redact;
 mod registry;
 mod scope;
@@ -159,7 +164,7 @@ mod snapshot;
 mod spawn;
 
 pub use baggage::{BAGGAGE, Baggage};
-pub use carrier::{Carrier, CarrierError, Propagate};
+pub use carrier::{Carrier, CarrierError, Propagate, inject_current};
 pub use context::RequestContext;
 pub use current::Current;
 #[cfg(feature = "http")]
@@ -171,6 +176,8 @@ pub use in_context::{ContextExt, InContext};
 #[cfg(feature = "tracing")]
 pub use log::LogContext;
 pub use log_value::{LogValue, ToLogValue, log_fields};
+#[cfg(feature = "opentelemetry")]
+pub use otel::ContextPropagator;
 pub use redact::REDACTED;
 pub use scope::Scoped;
 pub use snapshot::Snapshot;
@@ -254,8 +261,8 @@ pub use context_macros::with_context;
 /// Items used by generated code. Not public API: no semver guarantees.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::builder::{IsUnset, Maybe, Optional, Required, Set, Unset};
-    pub use crate::carrier::{optional, propagated, required};
+    pub use crate::builder::{IsUnset, Maybe, NotExtracted, Optional, Required, Set, Unset};
+    pub use crate::carrier::{Codec, NothingToExtract, codec, optional, required};
     pub use crate::enter::{Enter, MaybeScoped};
     pub use crate::redact::Redacted;
     pub use crate::spawn::bind;

@@ -16,17 +16,18 @@ use std::cell::Cell;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, PoisonError};
 
-use crate::RequestContext;
 use crate::log_value::LogVisitor;
 use crate::snapshot::Entry;
+use crate::{Baggage, CarrierError, RequestContext};
 
-/// One context type: its identity, how to capture its current value, and how to visit the
-/// current value's log fields.
+/// One context type: its identity, how to capture its current value, how to visit the current
+/// value's log fields, and how to write its propagated fields.
 #[derive(Clone, Copy)]
 pub(crate) struct Registration {
     type_id: TypeId,
     pub(crate) capture: fn() -> Option<Entry>,
     pub(crate) log: fn(&mut LogVisitor<'_>),
+    pub(crate) propagate: fn(&mut Baggage) -> Result<(), CarrierError>,
 }
 
 type List = &'static [Registration];
@@ -77,6 +78,7 @@ pub(crate) fn register<T: RequestContext>() {
         type_id,
         capture: Entry::capture::<T>,
         log: log_fields_of::<T>,
+        propagate: propagate_of::<T>,
     });
     *latest = Vec::leak(list);
     GENERATION.fetch_add(1, Ordering::Release);
@@ -84,4 +86,8 @@ pub(crate) fn register<T: RequestContext>() {
 
 fn log_fields_of<T: RequestContext>(visit: &mut LogVisitor<'_>) {
     T::try_with(|current| current.__log_fields(visit));
+}
+
+fn propagate_of<T: RequestContext>(baggage: &mut Baggage) -> Result<(), CarrierError> {
+    T::try_with(|current| current.write_baggage(baggage)).unwrap_or(Ok(()))
 }

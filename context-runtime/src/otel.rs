@@ -1,0 +1,132 @@
+//! OpenTelemetry interop (feature `opentelemetry`): [`ContextPropagator`], a `TextMapPropagator`
+//! for the `#[context(propagate)]` fields, to compose with `traceparent`.
+
+use opentelemetry::propagation::{Extractor, Injector, TextMapPropagator, text_map_propagator};
+
+use crate::baggage::BAGGAGE;
+use crate::{Baggage, Carrier, carrier};
+
+/// An OpenTelemetry [`TextMapPropagator`] for request contexts: injects the
+/// `#[context(propagate)]` fields of every context set here as the W3C `baggage` header, and
+/// extracts the incoming `baggage` into the OpenTelemetry context as a [`Baggage`], from which
+/// `T::from_baggage` builds yours.
+///
+/// Put it next to OpenTelemetry's `TraceContextPropagator` in a `TextMapCompositePropagator`
+/// (or install the composite with `opentelemetry::global::set_text_map_propagator`), and one
+/// `inject` writes both `traceparent` and `baggage`; one `extract` reads both. Entries of other
+/// producers that were extracted are injected again, for forwarding.
+///
+/// The propagator API cannot report errors: baggage that exceeds the W3C limits is not injected,
+/// and malformed incoming baggage is not extracted. Use
+/// [`RequestContext::inject`](crate::RequestContext::inject) and the generated `extract` where
+/// you need the [`CarrierError`](crate::CarrierError). Use this propagator in place of
+/// OpenTelemetry's own `BaggagePropagator`, not beside it: both write the `baggage` header.
+///
+/// ```
+/// use std::collections::HashMap;
+/// use context_runtime::{Baggage, ContextPropagator, RequestContext};
+/// use opentelemetry::propagation::{TextMapCompositePropagator, TextMapPropagator};
+/// use opentelemetry::trace::{SpanContext, SpanId, TraceContextExt, TraceFlags, TraceId, TraceState};
+/// use opentelemetry_sdk::propagation::TraceContextPropagator;
+///
+/// #[derive(RequestContext)]
+/// struct RequestCtx {
+///     #[context(propagate)] request_id: String,
+///     #[context(sensitive)] token: String,
+/// }
+///
+/// let propagator = TextMapCompositePropagator::new(vec![
+///     Box::new(TraceContextPropagator::new()),
+///     Box::new(ContextPropagator::new()),
+/// ]);
+///
+/// // the sender: a span (here a remote one, for brevity) and a request context
+/// let span = SpanContext::new(
+///     TraceId::from_hex("4bf92f3577b34da6a3ce929d0e0e4736").unwrap(),
+///     SpanId::from_hex("00f067aa0ba902b7").unwrap(),
+///     TraceFlags::SAMPLED,
+///     true,
+///     TraceState::default(),
+/// );
+/// let cx = opentelemetry::Context::new().with_remote_span_context(span);
+/// let ctx = RequestCtx::builder().request_id("r-1".into()).token("s3cr3t".into()).build();
+/// let mut headers = HashMap::new();
+/// ctx.sync_scope(|| propagator.inject_context(&cx, &mut headers));
+/// assert_eq!(headers["traceparent"], "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+/// assert_eq!(headers["baggage"], "request_id=r-1");
+///
+/// // the receiver: the trace continues, and the request context is rebuilt
+/// let cx = propagator.extract(&headers);
+/// assert_eq!(cx.span().span_context().trace_id(), TraceId::from_hex("4bf92f3577b34da6a3ce929d0e0e4736").unwrap());
+/// let baggage = cx.get::<Baggage>().unwrap();
+/// let ctx = RequestCtx::from_baggage(baggage).unwrap().token(String::new()).build();
+/// assert_eq!(ctx.request_id(), "r-1");
+/// ```
+#[derive(Debug)]
+pub struct ContextPropagator {
+    fields: [String; 1],
+}
+
+impl ContextPropagator {
+    /// The propagator.
+    pub fn new() -> Self {
+        Self {
+            fields: [BAGGAGE.to_owned()],
+        }
+    }
+}
+
+impl Default for ContextPropagator {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl TextMapPropagator for ContextPropagator {
+    fn inject_context(&self, cx: &opentelemetry::Context, injector: &mut dyn Injector) {
+        let mut baggage = cx.get::<Baggage>().cloned().unwrap_or_default();
+        if carrier::write_current(&mut baggage).is_ok() {
+            // Too large: dropped whole, never truncated (the spec forbids partial entries).
+            let _ = baggage.inject(&mut InjectorCarrier(injector));
+        }
+    }
+
+    fn extract_with_context(
+        &self,
+        cx: &opentelemetry::Context,
+        extractor: &dyn Extractor,
+    ) -> opentelemetry::Context {
+        match Baggage::extract(&ExtractorCarrier(extractor)) {
+            Ok(baggage) if !baggage.is_empty() => cx.with_value(baggage),
+            _ => cx.clone(),
+        }
+    }
+
+    fn fields(&self) -> text_map_propagator::FieldIter<'_> {
+        text_map_propagator::FieldIter::new(&self.fields)
+    }
+}
+
+/// An OpenTelemetry injector, written to as a carrier (never read: injectors cannot be).
+struct InjectorCarrier<'a>(&'a mut dyn Injector);
+
+impl Carrier for InjectorCarrier<'_> {
+    fn get_all(&self, _: &str, _: &mut dyn FnMut(&str)) {}
+
+    fn set(&mut self, key: &str, value: String) {
+        self.0.set(key, value);
+    }
+}
+
+/// An OpenTelemetry extractor, read as a carrier.
+struct ExtractorCarrier<'a>(&'a dyn Extractor);
+
+impl Carrier for ExtractorCarrier<'_> {
+    fn get_all(&self, key: &str, f: &mut dyn FnMut(&str)) {
+        if let Some(values) = self.0.get_all(key) {
+            values.into_iter().for_each(f);
+        }
+    }
+
+    fn set(&mut self, _: &str, _: String) {}
+}

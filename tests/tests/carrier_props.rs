@@ -1,0 +1,273 @@
+//! Carrier properties: for arbitrary field values (any Unicode, control characters, the
+//! delimiters of the baggage grammar, extreme numbers), a context injected into a carrier and
+//! extracted again has the same propagated fields, next to arbitrary foreign entries that are
+//! kept in order; `Baggage` entries survive insert → render → parse; and `Baggage::parse` of
+//! arbitrary text never panics, refuses with a parse error only, and what it accepts renders to
+//! a fixed point.
+
+use std::collections::HashMap;
+
+use context_runtime::{BAGGAGE, Baggage, CarrierError, RequestContext};
+use proptest::prelude::*;
+use proptest::test_runner::Config;
+
+/// A context with a propagated field of each common kind, and one that stays local.
+#[derive(RequestContext)]
+struct PropCtx {
+    #[context(propagate)]
+    text: String,
+    #[context(propagate)]
+    count: u64,
+    #[context(propagate)]
+    delta: i32,
+    #[context(propagate)]
+    note: Option<String>,
+    #[context(log, propagate)]
+    flag: bool,
+    #[context(default = 7, propagate)]
+    retries: u16,
+    local: String,
+}
+
+/// The propagated fields, by their getters.
+type Fields = (String, u64, i32, Option<String>, bool, u16);
+
+fn fields(ctx: &PropCtx) -> Fields {
+    (
+        ctx.text().clone(),
+        *ctx.count(),
+        *ctx.delta(),
+        ctx.note().cloned(),
+        *ctx.flag(),
+        *ctx.retries(),
+    )
+}
+
+/// 256 cases, and no regression files written next to the suite (a failure prints its input).
+fn config() -> Config {
+    Config {
+        cases: 256,
+        failure_persistence: None,
+        ..Config::default()
+    }
+}
+
+/// Any text: every `char` (controls, surrogate-adjacent planes, U+FFFD), or `.*`.
+fn text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        proptest::collection::vec(any::<char>(), 0..40).prop_map(String::from_iter),
+        ".*",
+        "[ -~]*",
+    ]
+}
+
+/// A baggage key: an RFC 7230 token.
+fn key() -> impl Strategy<Value = String> {
+    "[-!#$%&'*+.^_`|~0-9A-Za-z]{1,12}"
+}
+
+/// Foreign baggage, `(key, value)` pairs whose keys are not the context's field names.
+fn foreign() -> impl Strategy<Value = Vec<(String, String)>> {
+    proptest::collection::vec(("x-[a-z0-9]{1,8}", text()), 0..8)
+}
+
+/// Text built from pieces of the baggage grammar, so that parsing gets past the first byte.
+fn baggage_ish() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        "[ -~]",
+        Just(",".to_owned()),
+        Just(";".to_owned()),
+        Just("=".to_owned()),
+        Just("%".to_owned()),
+        Just(" ".to_owned()),
+        Just("\t".to_owned()),
+        Just("k".to_owned()),
+        Just("v1".to_owned()),
+        Just("%FF".to_owned()),
+        Just("%2C".to_owned()),
+        Just("%e2%82%ac".to_owned()),
+        Just("k=v".to_owned()),
+        Just("é".to_owned()),
+    ];
+    proptest::collection::vec(piece, 0..48).prop_map(|pieces| pieces.concat())
+}
+
+/// Optional whitespace, as the grammar allows around delimiters.
+fn ows() -> impl Strategy<Value = String> {
+    "[ \t]{0,2}"
+}
+
+/// A list of mostly well-formed members (`key=value;property`, escapes valid or not, optional
+/// whitespace), now and then a broken one: most lists parse, so their rendering is checked.
+fn member_list() -> impl Strategy<Value = String> {
+    let octets = "[!#-+\\--:<-\\[\\]-~]{0,6}";
+    let value_piece = prop_oneof![
+        6 => octets,
+        3 => "%[0-9A-Fa-f]{2}",
+        1 => "%[0-9A-Za-z]?|[ ,;\"\\\\é]",
+    ];
+    let value = proptest::collection::vec(value_piece, 0..4).prop_map(|pieces| pieces.concat());
+    let property = (ows(), key(), proptest::option::of(octets), ows()).prop_map(
+        |(before, key, value, after)| match value {
+            Some(value) => format!(";{before}{key}={value}{after}"),
+            None => format!(";{before}{key}{after}"),
+        },
+    );
+    let member = (
+        key(),
+        ows(),
+        ows(),
+        value,
+        proptest::collection::vec(property, 0..3),
+    )
+        .prop_map(|(key, before, after, value, properties)| {
+            format!("{key}{before}={after}{value}{}", properties.concat())
+        });
+    let separator = (ows(), prop_oneof![9 => Just(","), 1 => Just(",,")], ows())
+        .prop_map(|(before, comma, after)| format!("{before}{comma}{after}"));
+    (
+        proptest::collection::vec(member, 0..12),
+        proptest::collection::vec(separator, 12),
+    )
+        .prop_map(|(members, separators)| {
+            let mut list = String::new();
+            for (member, separator) in members.iter().zip(&separators) {
+                if !list.is_empty() {
+                    list.push_str(separator);
+                }
+                list.push_str(member);
+            }
+            list
+        })
+}
+
+/// `insert`'s documented semantics on a plain list: the first entry under a key is replaced (in
+/// place), otherwise the pair is appended.
+fn model_insert(model: &mut Vec<(String, String)>, key: &str, value: &str) {
+    match model.iter_mut().find(|(k, _)| k == key) {
+        Some(entry) => value.clone_into(&mut entry.1),
+        None => model.push((key.to_owned(), value.to_owned())),
+    }
+}
+
+/// Asserts `baggage`'s entries are `model`'s.
+fn same_entries(baggage: &Baggage, model: &[(String, String)]) -> Result<(), TestCaseError> {
+    let entries: Vec<(&str, &str)> = baggage.iter().collect();
+    let expected: Vec<(&str, &str)> = model
+        .iter()
+        .map(|(key, value)| (key.as_str(), value.as_str()))
+        .collect();
+    prop_assert_eq!(entries, expected);
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    #[test]
+    fn propagated_fields_round_trip(
+        text in text(),
+        count in any::<u64>(),
+        delta in any::<i32>(),
+        note in proptest::option::of(text()),
+        flag in any::<bool>(),
+        retries in proptest::option::of(any::<u16>()),
+        local in text(),
+        foreign in foreign(),
+    ) {
+        let sender = PropCtx::builder()
+            .text(text)
+            .count(count)
+            .delta(delta)
+            .maybe_note(note)
+            .flag(flag)
+            .local(local);
+        let sent = match retries {
+            Some(retries) => sender.retries(retries).build(),
+            None => sender.build(),
+        };
+
+        let mut received_baggage = Baggage::new();
+        let mut model = Vec::new();
+        for (key, value) in &foreign {
+            received_baggage.insert(key, value.clone()).expect("a token key");
+            model_insert(&mut model, key, value);
+        }
+        let mut carrier = HashMap::new();
+        received_baggage.inject(&mut carrier).expect("forward");
+        sent.inject(&mut carrier).expect("inject");
+
+        let rendered = &carrier.get(BAGGAGE).expect("written");
+        prop_assert!(rendered.bytes().all(|b| b.is_ascii_graphic()), "{}", rendered);
+
+        let received = PropCtx::extract(&carrier)
+            .expect("extract")
+            .local("receiver".into())
+            .build();
+        prop_assert_eq!(fields(&received), fields(&sent));
+        prop_assert_eq!(received.local(), "receiver");
+
+        // The foreign entries come first, in order, untouched; then ours.
+        let baggage = Baggage::extract(&carrier).expect("baggage");
+        let ours = 5 + usize::from(sent.note().is_some());
+        prop_assert_eq!(baggage.len(), model.len() + ours);
+        let theirs: Vec<(&str, &str)> = baggage.iter().take(model.len()).collect();
+        let expected: Vec<(&str, &str)> =
+            model.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        prop_assert_eq!(theirs, expected);
+        prop_assert!(baggage.iter().all(|(key, _)| key != "local"));
+    }
+
+    #[test]
+    fn baggage_entries_survive_render_and_parse(
+        pairs in proptest::collection::vec((key(), text()), 0..24),
+    ) {
+        let mut baggage = Baggage::new();
+        let mut model = Vec::new();
+        for (key, value) in &pairs {
+            baggage.insert(key, value.clone()).expect("a token key");
+            model_insert(&mut model, key, value);
+        }
+        same_entries(&baggage, &model)?;
+        let rendered = baggage.to_string();
+        prop_assert!(rendered.bytes().all(|b| b.is_ascii_graphic()), "{}", rendered);
+        let parsed = Baggage::parse(&rendered).expect("its own rendering parses");
+        same_entries(&parsed, &model)?;
+        prop_assert_eq!(&parsed, &baggage);
+        prop_assert_eq!(parsed.to_string(), rendered);
+    }
+
+    #[test]
+    fn parsing_any_text_never_panics(list in prop_oneof![".*", text(), "[ -~%,;=\t]*"]) {
+        check_parse(&list)?;
+    }
+
+    #[test]
+    fn parsing_baggage_like_text_never_panics(list in prop_oneof![baggage_ish(), member_list()]) {
+        check_parse(&list)?;
+    }
+}
+
+/// `parse(list)` fails with a parse error, or gives a list whose rendering is a fixed point.
+fn check_parse(list: &str) -> Result<(), TestCaseError> {
+    match Baggage::parse(list) {
+        Err(error) => prop_assert!(
+            matches!(
+                error,
+                CarrierError::Malformed { .. }
+                    | CarrierError::TooLarge { .. }
+                    | CarrierError::TooManyEntries
+            ),
+            "{:?}: {:?}",
+            list,
+            error
+        ),
+        Ok(baggage) => {
+            let rendered = baggage.to_string();
+            let again = Baggage::parse(&rendered);
+            prop_assert_eq!(again.as_ref(), Ok(&baggage), "{:?} → {:?}", list, rendered);
+            prop_assert_eq!(again.map(|b| b.to_string()), Ok(rendered));
+        }
+    }
+    Ok(())
+}

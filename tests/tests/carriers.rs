@@ -1,0 +1,783 @@
+//! Carriers: a context with every kind of field (required, `Option` and defaulted propagated
+//! fields, a process-local field, a sensitive one) crosses a `HashMap`, a `BTreeMap` and (feature
+//! `http`) an `http::HeaderMap` as W3C Baggage and is rebuilt equal; only the propagated fields
+//! are ever written (the raw carrier text is checked); baggage of other producers is kept, in
+//! order, and forwarded; every `CarrierError` comes back from `extract` for the input that causes
+//! it, with a message naming the field; values are percent-encoded; and hostile input is refused
+//! with an error, never a panic.
+
+use std::collections::{BTreeMap, HashMap};
+
+use context_runtime::{BAGGAGE, Baggage, Carrier, CarrierError, RequestContext};
+
+/// The non-propagated field's value: it must never reach a carrier.
+const WORKER: &str = "local-worker-5d1e";
+/// The sensitive field's value: it must never reach a carrier.
+const SECRET: &str = "s3cr3t-c0ffee-token";
+
+/// A job's context: what crosses the boundary and what must not.
+#[derive(RequestContext)]
+struct JobCtx {
+    /// Required, propagated (and logged).
+    #[context(log, propagate)]
+    request_id: String,
+    /// Required, propagated, parsed back from text.
+    #[context(propagate)]
+    tenant: u64,
+    /// Propagated when `Some`.
+    #[context(propagate)]
+    user: Option<String>,
+    /// Propagated; its default when the carrier has none.
+    #[context(default = 1, propagate)]
+    attempt: u32,
+    /// Stays in this process: the receiver supplies its own.
+    worker: String,
+    /// Never leaves this process.
+    #[context(sensitive)]
+    token: String,
+}
+
+/// A full context: every field set.
+fn job() -> JobCtx {
+    JobCtx::builder()
+        .request_id("r-1".into())
+        .tenant(7)
+        .user("alice".into())
+        .attempt(3)
+        .worker(WORKER.into())
+        .token(SECRET.into())
+        .build()
+}
+
+/// The fields a receiver sees, for comparing a rebuilt context with the sent one.
+fn propagated(ctx: &JobCtx) -> (String, u64, Option<String>, u32) {
+    (
+        ctx.request_id().clone(),
+        *ctx.tenant(),
+        ctx.user().cloned(),
+        *ctx.attempt(),
+    )
+}
+
+/// `extract` at the receiver, which supplies the process-local fields.
+fn receive(carrier: &(impl Carrier + ?Sized)) -> Result<JobCtx, CarrierError> {
+    Ok(JobCtx::extract(carrier)?
+        .worker("receiver".into())
+        .token("receiver-token".into())
+        .build())
+}
+
+/// A `HashMap` carrier whose `baggage` is `list`.
+fn carrier(list: &str) -> HashMap<String, String> {
+    HashMap::from([(BAGGAGE.to_owned(), list.to_owned())])
+}
+
+/// The error `extract` returns for a `HashMap` carrier whose `baggage` is `list`.
+fn extract_error(list: &str) -> CarrierError {
+    match JobCtx::extract(&carrier(list)) {
+        Ok(_) => panic!("{list:?} was extracted"),
+        Err(error) => error,
+    }
+}
+
+#[test]
+fn a_context_round_trips_through_a_hash_map() {
+    let sent = job();
+    let mut carrier = HashMap::new();
+    sent.inject(&mut carrier).expect("inject");
+    assert_eq!(carrier.len(), 1, "{carrier:?}");
+    assert_eq!(
+        carrier[BAGGAGE],
+        "request_id=r-1,tenant=7,user=alice,attempt=3"
+    );
+    let received = receive(&carrier).expect("extract");
+    assert_eq!(propagated(&received), propagated(&sent));
+    assert_eq!(received.worker(), "receiver");
+    assert_eq!(received.token(), "receiver-token");
+}
+
+#[test]
+fn a_context_round_trips_through_a_btree_map() {
+    let sent = job();
+    let mut carrier = BTreeMap::from([("other".to_owned(), "kept".to_owned())]);
+    sent.inject(&mut carrier).expect("inject");
+    assert_eq!(carrier["other"], "kept");
+    assert_eq!(
+        carrier[BAGGAGE],
+        "request_id=r-1,tenant=7,user=alice,attempt=3"
+    );
+    assert_eq!(
+        propagated(&receive(&carrier).expect("extract")),
+        propagated(&sent)
+    );
+}
+
+#[test]
+fn only_propagated_fields_are_written() {
+    let mut carrier = HashMap::new();
+    job().inject(&mut carrier).expect("inject");
+    let raw = format!("{carrier:?}");
+    for (what, text) in [
+        ("the non-propagated value", WORKER),
+        ("the non-propagated name", "worker"),
+        ("the sensitive value", SECRET),
+        ("the sensitive name", "token"),
+    ] {
+        assert!(!raw.contains(text), "{what} was written: {raw}");
+    }
+    let baggage = Baggage::extract(&carrier).expect("baggage");
+    assert_eq!(
+        baggage.iter().map(|(key, _)| key).collect::<Vec<_>>(),
+        ["request_id", "tenant", "user", "attempt"]
+    );
+}
+
+#[test]
+fn a_none_option_is_not_written_and_an_absent_one_is_none() {
+    let sent = JobCtx::builder()
+        .request_id("r-2".into())
+        .tenant(8)
+        .worker(WORKER.into())
+        .token(SECRET.into())
+        .build();
+    let mut carrier = HashMap::new();
+    sent.inject(&mut carrier).expect("inject");
+    assert_eq!(carrier[BAGGAGE], "request_id=r-2,tenant=8,attempt=1");
+    assert!(!carrier[BAGGAGE].contains("user"));
+    let received = receive(&carrier).expect("extract");
+    assert_eq!(received.user(), None);
+    assert_eq!(propagated(&received), propagated(&sent));
+
+    // `Some("")` is not `None`: it is written, and read back as such.
+    let empty = JobCtx::builder()
+        .request_id("r-3".into())
+        .tenant(9)
+        .user(String::new())
+        .worker(WORKER.into())
+        .token(SECRET.into())
+        .build();
+    let mut carrier = HashMap::new();
+    empty.inject(&mut carrier).expect("inject");
+    assert_eq!(carrier[BAGGAGE], "request_id=r-3,tenant=9,user=,attempt=1");
+    assert_eq!(
+        receive(&carrier).expect("extract").user(),
+        Some(&String::new())
+    );
+}
+
+#[test]
+fn a_none_option_removes_a_forged_entry_of_its_name() {
+    // A client forged `user=mallory`; this service's context has no user. What crosses under
+    // `user` must be what the context says: nothing.
+    let mut forwarded = carrier("user=mallory,vendor=x;p,user=eve");
+    let anonymous = JobCtx::builder()
+        .request_id("r-2".into())
+        .tenant(7)
+        .worker(WORKER.into())
+        .token(SECRET.into())
+        .build();
+    anonymous.inject(&mut forwarded).unwrap();
+    assert_eq!(forwarded[BAGGAGE], "vendor=x;p,request_id=r-2,tenant=7,attempt=1");
+    assert_eq!(receive(&forwarded).unwrap().user(), None);
+}
+
+#[test]
+fn an_absent_defaulted_field_takes_its_default() {
+    let received = receive(&carrier("request_id=r-1,tenant=7")).expect("extract");
+    assert_eq!(*received.attempt(), 1);
+    let received = receive(&carrier("request_id=r-1,tenant=7,attempt=5")).expect("extract");
+    assert_eq!(*received.attempt(), 5);
+}
+
+#[test]
+fn inject_keeps_foreign_entries_in_order() {
+    let mut carrier = carrier("vendor=x;prop, other = y ;k=v,last=%2C");
+    job().inject(&mut carrier).expect("inject");
+    assert_eq!(
+        carrier[BAGGAGE],
+        "vendor=x;prop,other=y;k=v,last=%2C,request_id=r-1,tenant=7,user=alice,attempt=3"
+    );
+    let baggage = Baggage::extract(&carrier).expect("baggage");
+    assert_eq!(baggage.get("last"), Some(","));
+}
+
+#[test]
+fn forwarding_keeps_what_was_received() {
+    let incoming = carrier("vendor=x;prop,request_id=r-9,tenant=4,trace=abc");
+    let baggage = Baggage::extract(&incoming).expect("baggage");
+    let ctx = JobCtx::from_baggage(&baggage)
+        .expect("from_baggage")
+        .worker(WORKER.into())
+        .token(SECRET.into())
+        .build();
+    assert_eq!(
+        propagated(&ctx),
+        ("r-9".to_owned(), 4, None, 1),
+        "the defaults and `None`s of what was not received"
+    );
+
+    let mut outgoing = HashMap::new();
+    baggage.inject(&mut outgoing).expect("forward");
+    ctx.inject(&mut outgoing).expect("inject");
+    assert_eq!(
+        outgoing[BAGGAGE],
+        "vendor=x;prop,request_id=r-9,tenant=4,trace=abc,attempt=1"
+    );
+    assert_eq!(
+        propagated(&receive(&outgoing).expect("extract")),
+        propagated(&ctx)
+    );
+}
+
+#[test]
+fn entries_named_like_our_fields_are_replaced_not_duplicated() {
+    let mut carrier = carrier("tenant=1;old,vendor=x,request_id=stale,tenant=2,user=bob,user=eve");
+    job().inject(&mut carrier).expect("inject");
+    assert_eq!(
+        carrier[BAGGAGE],
+        "tenant=7,vendor=x,request_id=r-1,user=alice,attempt=3"
+    );
+    assert_eq!(
+        propagated(&receive(&carrier).expect("no duplicates left")),
+        propagated(&job())
+    );
+}
+
+#[test]
+fn a_missing_required_field_is_missing() {
+    for (list, field) in [
+        ("tenant=7", "request_id"),
+        ("request_id=r-1", "tenant"),
+        ("", "request_id"),
+        ("vendor=x", "request_id"),
+        // Keys are case-sensitive.
+        ("REQUEST_ID=r-1,tenant=7", "request_id"),
+    ] {
+        let error = extract_error(list);
+        assert_eq!(error, CarrierError::Missing { field }, "{list:?}");
+        assert!(error.to_string().contains(&format!("`{field}`")), "{error}");
+    }
+    // No `baggage` key at all.
+    let error = JobCtx::extract(&HashMap::<String, String>::new())
+        .err()
+        .expect("an empty carrier");
+    assert_eq!(
+        error,
+        CarrierError::Missing {
+            field: "request_id"
+        }
+    );
+    assert_eq!(
+        error.to_string(),
+        "the carrier has no `request_id`: the sender must `inject` a context whose `request_id` \
+         is `#[context(propagate)]`"
+    );
+}
+
+#[test]
+fn an_unparsable_value_is_invalid_with_the_reason() {
+    for (list, field, reason) in [
+        (
+            "request_id=r,tenant=seven",
+            "tenant",
+            "invalid digit found in string",
+        ),
+        (
+            "request_id=r,tenant=-1",
+            "tenant",
+            "invalid digit found in string",
+        ),
+        (
+            "request_id=r,tenant=",
+            "tenant",
+            "cannot parse integer from empty string",
+        ),
+        (
+            "request_id=r,tenant=99999999999999999999",
+            "tenant",
+            "number too large to fit in target type",
+        ),
+        (
+            "request_id=r,tenant=%207",
+            "tenant",
+            "invalid digit found in string",
+        ),
+        (
+            "request_id=r,tenant=7,attempt=x",
+            "attempt",
+            "invalid digit found in string",
+        ),
+    ] {
+        let error = extract_error(list);
+        assert_eq!(
+            error,
+            CarrierError::Invalid {
+                field,
+                reason: reason.to_owned()
+            },
+            "{list:?}"
+        );
+        assert_eq!(
+            error.to_string(),
+            format!("the carrier's `{field}` could not be read: {reason}")
+        );
+    }
+}
+
+#[test]
+fn a_repeated_field_is_a_duplicate() {
+    for (list, field) in [
+        ("request_id=r,tenant=1,tenant=2", "tenant"),
+        ("request_id=r,tenant=1,tenant=1", "tenant"),
+        ("request_id=r,tenant=1,user=a,user=b", "user"),
+        ("request_id=r,tenant=1,attempt=2,attempt=3", "attempt"),
+        // The second value does not even parse: still a duplicate, not taken as the first.
+        ("request_id=r,tenant=1;p,tenant=x", "tenant"),
+    ] {
+        let error = extract_error(list);
+        assert_eq!(error, CarrierError::Duplicate { field }, "{list:?}");
+        assert!(error.to_string().contains(&format!("`{field}`")), "{error}");
+    }
+    // A foreign key may repeat: the spec allows it.
+    assert!(JobCtx::extract(&carrier("request_id=r,tenant=1,v=1,v=2")).is_ok());
+}
+
+#[test]
+fn malformed_baggage_is_malformed() {
+    for list in [
+        "request_id",
+        "request_id=r,tenant",
+        "=r",
+        "request id=r",
+        "request_id=r 1,tenant=7",
+        "request_id=\"r\",tenant=7",
+        "request_id=r\\1,tenant=7",
+        "request_id=%,tenant=7",
+        "request_id=%F,tenant=7",
+        "request_id=%GG,tenant=7",
+        "request_id=é,tenant=7",
+        "request_id=r;;p,tenant=7",
+        "request_id=r;=p,tenant=7",
+        "request_id=r;p=\"q\",tenant=7",
+        "request_id=r,tenant=7\n",
+    ] {
+        let error = extract_error(list);
+        assert!(
+            matches!(error, CarrierError::Malformed { .. }),
+            "{list:?}: {error:?}"
+        );
+        assert!(
+            error.to_string().starts_with("malformed baggage: "),
+            "{error}"
+        );
+    }
+}
+
+#[test]
+fn oversized_baggage_is_too_large() {
+    let head = "request_id=r,tenant=7,pad=";
+    let exact = format!("{head}{}", "p".repeat(Baggage::MAX_LEN - head.len()));
+    assert_eq!(exact.len(), Baggage::MAX_LEN);
+    assert!(
+        JobCtx::extract(&carrier(&exact)).is_ok(),
+        "the limit itself"
+    );
+
+    let over = format!("{exact}p");
+    let error = extract_error(&over);
+    assert_eq!(
+        error,
+        CarrierError::TooLarge {
+            len: Baggage::MAX_LEN + 1
+        }
+    );
+    assert!(error.to_string().contains("8193 bytes"), "{error}");
+    assert!(error.to_string().contains("8192"), "{error}");
+    let error = extract_error(&"x".repeat(1 << 20));
+    assert!(
+        matches!(error, CarrierError::TooLarge { len } if len == 1 << 20),
+        "{error:?}"
+    );
+}
+
+#[test]
+fn too_many_entries_is_refused() {
+    let entries = |n: usize| {
+        let mut entries = vec!["request_id=r".to_owned(), "tenant=7".to_owned()];
+        entries.extend((2..n).map(|i| format!("k{i}=v")));
+        entries.join(",")
+    };
+    let full = entries(Baggage::MAX_ENTRIES);
+    assert_eq!(Baggage::parse(&full).expect("full").len(), 180);
+    assert!(JobCtx::extract(&carrier(&full)).is_ok(), "the limit itself");
+    // Empty list members do not count.
+    assert!(JobCtx::extract(&carrier(&format!("{full},, ,"))).is_ok());
+
+    let error = extract_error(&entries(Baggage::MAX_ENTRIES + 1));
+    assert_eq!(error, CarrierError::TooManyEntries);
+    assert!(error.to_string().contains("180 entries"), "{error}");
+
+    // A full carrier has no room for the context's own entries.
+    let foreign = (0..Baggage::MAX_ENTRIES)
+        .map(|i| format!("k{i}=v"))
+        .collect::<Vec<_>>()
+        .join(",");
+    let mut full = carrier(&foreign);
+    assert_eq!(job().inject(&mut full), Err(CarrierError::TooManyEntries));
+}
+
+#[test]
+fn hostile_input_never_panics() {
+    let huge = "k=v,".repeat(5000);
+    let commas = ",".repeat(100_000);
+    let long_key = format!("{}=v", "k".repeat(9000));
+    let deep_props = format!("k=v{}", ";p".repeat(3000));
+    let escapes = format!("k={}", "%".repeat(4000));
+    let nasty: Vec<&str> = vec![
+        "",
+        " ",
+        "\t",
+        ",",
+        ";",
+        "=",
+        "==",
+        "===,=,==",
+        "%",
+        "%F",
+        "k=%F",
+        "k=%",
+        "k=%%",
+        "k=%FF%FE%00",
+        "k=%C3",
+        "k=%C3%28",
+        "k=%ED%A0%80",
+        "k=%00",
+        "\0",
+        "k=\0",
+        "k\0=v",
+        "\u{7f}",
+        "\r\n",
+        "k=v\r\nx-injected: 1",
+        "k=\u{1b}[31m",
+        "k=v;",
+        "k=v;;",
+        ";k=v",
+        "k=v;p=",
+        "k=v;p==",
+        "k=v;=",
+        "é=v",
+        "k=é",
+        "k=😀",
+        "😀",
+        "\u{feff}k=v",
+        "\u{202e}k=v",
+        "k=\u{fffd}",
+        "request_id=r,tenant=18446744073709551616",
+        "request_id=r,tenant=+7",
+        "request_id=%F0%9F%98%80,tenant=7",
+        &huge,
+        &commas,
+        &long_key,
+        &deep_props,
+        &escapes,
+    ];
+    for list in &nasty {
+        let parsed = Baggage::parse(list);
+        if let Ok(baggage) = &parsed {
+            // Whatever was accepted renders and reads back the same.
+            assert_eq!(
+                Baggage::parse(&baggage.to_string()).as_ref(),
+                Ok(baggage),
+                "{list:?}"
+            );
+        }
+        let _ = JobCtx::extract(&carrier(list))
+            .map(|builder| builder.worker(WORKER.into()).token(SECRET.into()).build());
+        let _ = JobCtx::extract(&BTreeMap::from([(BAGGAGE.to_owned(), (*list).to_owned())]));
+        // Injecting into it keeps it, or fails as parsing it did.
+        let mut target = carrier(list);
+        let injected = job().inject(&mut target);
+        match &parsed {
+            Err(error) => assert_eq!(injected.as_ref(), Err(error), "{list:?}"),
+            Ok(_) if list.len() < 1000 => assert_eq!(injected, Ok(()), "{list:?}"),
+            Ok(_) => {}
+        }
+        #[cfg(feature = "http")]
+        if let Ok(value) = http::HeaderValue::from_str(list) {
+            let mut headers = http::HeaderMap::new();
+            headers.insert(BAGGAGE, value);
+            let _ = JobCtx::extract(&headers);
+            let _ = job().inject(&mut headers);
+        }
+    }
+}
+
+#[test]
+fn values_are_percent_encoded() {
+    let request_id = "a b,c;d%e=f\"g\\h";
+    let user = "Jürgen 😀\t\n\0";
+    let sent = JobCtx::builder()
+        .request_id(request_id.into())
+        .tenant(1)
+        .user(user.into())
+        .worker(WORKER.into())
+        .token(SECRET.into())
+        .build();
+    let mut carrier = HashMap::new();
+    sent.inject(&mut carrier).expect("inject");
+    let raw = &carrier[BAGGAGE];
+    assert_eq!(
+        raw,
+        "request_id=a%20b%2Cc%3Bd%25e=f%22g%5Ch,tenant=1,\
+         user=J%C3%BCrgen%20%F0%9F%98%80%09%0A%00,attempt=1"
+    );
+    assert!(raw.bytes().all(|b| b.is_ascii_graphic()), "{raw}");
+    let received = receive(&carrier).expect("extract");
+    assert_eq!(received.request_id(), request_id);
+    assert_eq!(received.user().map(String::as_str), Some(user));
+
+    // Lower-case escapes are read too; invalid UTF-8 becomes U+FFFD.
+    let received = receive(&self::carrier("request_id=%c3%a9%FF,tenant=1")).expect("extract");
+    assert_eq!(received.request_id(), "é\u{fffd}");
+}
+
+#[test]
+fn inject_into_malformed_baggage_is_an_error_and_writes_nothing() {
+    for list in ["novalue", "k=a b", "k=%F", &"k=v,".repeat(3000)] {
+        let mut target = carrier(list);
+        let error = job().inject(&mut target).expect_err(list);
+        assert!(
+            matches!(
+                error,
+                CarrierError::Malformed { .. } | CarrierError::TooLarge { .. }
+            ),
+            "{list:?}: {error:?}"
+        );
+        assert_eq!(target[BAGGAGE], list, "the carrier was changed");
+    }
+}
+
+#[test]
+fn inject_refuses_a_context_too_large_to_be_received() {
+    let sent = JobCtx::builder()
+        .request_id("r".repeat(Baggage::MAX_LEN))
+        .tenant(1)
+        .worker(WORKER.into())
+        .token(SECRET.into())
+        .build();
+    let mut target = carrier("vendor=x");
+    let error = sent.inject(&mut target).expect_err("too large");
+    assert!(
+        matches!(error, CarrierError::TooLarge { len } if len > Baggage::MAX_LEN),
+        "{error:?}"
+    );
+    assert_eq!(target[BAGGAGE], "vendor=x", "the carrier was changed");
+}
+
+#[test]
+fn inject_reads_the_current_context_inside_a_scope() {
+    let mut target = HashMap::new();
+    assert_eq!(JobCtx::try_with(|c| c.inject(&mut target)), None);
+    assert!(target.is_empty());
+
+    let injected = job().sync_scope(|| JobCtx::try_with(|c| c.inject(&mut target)));
+    assert_eq!(injected, Some(Ok(())));
+    assert_eq!(
+        propagated(&receive(&target).expect("extract")),
+        propagated(&job())
+    );
+}
+
+#[tokio::test]
+async fn inject_reads_the_current_context_inside_an_async_scope() {
+    let target = job()
+        .scope(async {
+            tokio::task::yield_now().await;
+            let mut target = BTreeMap::new();
+            JobCtx::try_with(|c| c.inject(&mut target))
+                .expect("in scope")
+                .expect("inject");
+            target
+        })
+        .await;
+    assert_eq!(
+        target[BAGGAGE],
+        "request_id=r-1,tenant=7,user=alice,attempt=3"
+    );
+}
+
+#[cfg(feature = "http")]
+mod http_carriers {
+    //! `http::HeaderMap` as a carrier, and `RequestId` as a propagated field.
+
+    use context_runtime::{BAGGAGE, CarrierError, RequestContext, RequestId};
+    use http::header::HeaderName;
+    use http::{HeaderMap, HeaderValue};
+
+    use super::{job, propagated, receive};
+
+    /// A header map with one `name: value` header per pair, in order.
+    fn headers(pairs: &[(&str, &str)]) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        for (name, value) in pairs {
+            headers.append(
+                HeaderName::try_from(*name).expect("a header name"),
+                HeaderValue::from_str(value).expect("a header value"),
+            );
+        }
+        headers
+    }
+
+    #[test]
+    fn a_context_round_trips_through_a_header_map() {
+        let mut headers = headers(&[("x-other", "kept")]);
+        job().inject(&mut headers).expect("inject");
+        assert_eq!(headers["x-other"], "kept");
+        assert_eq!(headers.get_all(BAGGAGE).iter().count(), 1);
+        assert_eq!(
+            headers[BAGGAGE],
+            "request_id=r-1,tenant=7,user=alice,attempt=3"
+        );
+        assert_eq!(
+            propagated(&receive(&headers).expect("extract")),
+            propagated(&job())
+        );
+    }
+
+    #[test]
+    fn two_baggage_headers_are_combined() {
+        let mut two = headers(&[
+            ("baggage", "request_id=r-2,vendor=x;p"),
+            ("x-between", "1"),
+            ("baggage", "tenant=5, user=bob"),
+        ]);
+        let received = receive(&two).expect("extract");
+        assert_eq!(
+            propagated(&received),
+            ("r-2".to_owned(), 5, Some("bob".to_owned()), 1)
+        );
+        // Injecting merges both into one header, foreign entries first, in order.
+        job().inject(&mut two).expect("inject");
+        let values: Vec<_> = two.get_all(BAGGAGE).iter().collect();
+        assert_eq!(
+            values,
+            ["request_id=r-1,vendor=x;p,tenant=7,user=alice,attempt=3"]
+        );
+
+        // A field in both headers is a duplicate; a malformed second header spoils the whole.
+        let twice = headers(&[
+            ("baggage", "request_id=r,tenant=1"),
+            ("baggage", "tenant=2"),
+        ]);
+        assert_eq!(
+            super::JobCtx::extract(&twice).err(),
+            Some(CarrierError::Duplicate { field: "tenant" })
+        );
+        let bad = headers(&[("baggage", "request_id=r,tenant=1"), ("baggage", "oops")]);
+        assert!(matches!(
+            super::JobCtx::extract(&bad).err(),
+            Some(CarrierError::Malformed { .. })
+        ));
+        // The size limit holds across headers.
+        let half = format!("pad={}", "p".repeat(5000));
+        let split = headers(&[
+            ("baggage", "request_id=r,tenant=1"),
+            ("baggage", &half),
+            ("baggage", &half),
+        ]);
+        assert!(matches!(
+            super::JobCtx::extract(&split).err(),
+            Some(CarrierError::TooLarge { .. })
+        ));
+    }
+
+    #[test]
+    fn the_header_name_is_case_insensitive() {
+        for name in ["Baggage", "BAGGAGE", "bAgGaGe"] {
+            let mut headers = headers(&[(name, "request_id=r-3,tenant=3")]);
+            let received = receive(&headers).expect(name);
+            assert_eq!(propagated(&received), ("r-3".to_owned(), 3, None, 1));
+            job().inject(&mut headers).expect("inject");
+            assert_eq!(headers.len(), 1, "{name}: one header, replaced");
+        }
+    }
+
+    #[test]
+    fn a_header_value_that_is_not_utf8_is_malformed_not_a_panic() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            BAGGAGE,
+            HeaderValue::from_bytes(b"request_id=r\xff,tenant=1").expect("obs-text"),
+        );
+        assert!(matches!(
+            super::JobCtx::extract(&headers).err(),
+            Some(CarrierError::Malformed { .. })
+        ));
+        assert!(job().inject(&mut headers).is_err());
+    }
+
+    /// A context whose request id crosses the boundary as the strict `RequestId`.
+    #[derive(RequestContext)]
+    struct EdgeCtx {
+        #[context(log, propagate)]
+        request_id: RequestId,
+        #[context(propagate)]
+        hops: Option<u8>,
+    }
+
+    #[test]
+    fn a_request_id_field_propagates() {
+        let id = RequestId::generate();
+        let sent = EdgeCtx::builder().request_id(id.clone()).hops(2).build();
+        let mut headers = HeaderMap::new();
+        sent.inject(&mut headers).expect("inject");
+        assert_eq!(headers[BAGGAGE], format!("request_id={id},hops=2").as_str());
+        let received = EdgeCtx::extract(&headers).expect("extract").build();
+        assert_eq!(received.request_id().as_str(), id.as_str());
+        assert_eq!(received.hops(), Some(&2));
+
+        // Visible ASCII that needs escaping survives the trip.
+        let odd = RequestId::parse(b"r,1;%\"\\").expect("a valid id");
+        let mut headers = HeaderMap::new();
+        EdgeCtx::builder()
+            .request_id(odd.clone())
+            .build()
+            .inject(&mut headers)
+            .expect("inject");
+        let received = EdgeCtx::extract(&headers).expect("extract").build();
+        assert_eq!(received.request_id().as_str(), odd.as_str());
+    }
+
+    #[test]
+    fn an_invalid_request_id_in_baggage_is_invalid() {
+        let reason = format!(
+            "a request id is 1 to {} visible ASCII characters",
+            RequestId::MAX_LEN
+        );
+        let long = format!("request_id={}", "r".repeat(RequestId::MAX_LEN + 1));
+        for list in [
+            "request_id=",
+            "request_id=r%201",
+            "request_id=%C3%A9",
+            "request_id=%0A",
+            &long,
+        ] {
+            let headers = headers(&[("baggage", list)]);
+            let error = EdgeCtx::extract(&headers).err().expect(list);
+            assert_eq!(
+                error,
+                CarrierError::Invalid {
+                    field: "request_id",
+                    reason: reason.clone()
+                },
+                "{list:?}"
+            );
+            assert!(error.to_string().contains("`request_id`"), "{error}");
+        }
+        let headers = headers(&[("baggage", "request_id=r,hops=256")]);
+        assert!(matches!(
+            EdgeCtx::extract(&headers).err(),
+            Some(CarrierError::Invalid { field: "hops", .. })
+        ));
+    }
+}
