@@ -221,24 +221,28 @@ impl Builder<'_> {
             .iter()
             .all(|field| field.attrs.propagate.is_none())
         {
-            // Stand-ins, so calling them says why there is nothing to extract.
+            // Stand-ins, so calling them says why there is nothing to extract (and nothing else:
+            // they return what `builder()` does).
+            let output = quote! {
+                ::core::result::Result<#builder<#(#private::Unset<#markers>),*>, #private::CarrierError>
+            };
             return quote! {
                 #[automatically_derived]
                 impl #context {
                     #[doc(hidden)]
-                    #vis fn extract<__C: ?::core::marker::Sized>(_: &__C) -> ::core::convert::Infallible
+                    #vis fn extract<__C: ?::core::marker::Sized>(_: &__C) -> #output
                     where
                         Self: #private::NothingToExtract<__C>,
                     {
-                        <Self as #private::NothingToExtract<__C>>::never()
+                        match <Self as #private::NothingToExtract<__C>>::never() {}
                     }
 
                     #[doc(hidden)]
-                    #vis fn from_baggage<__C: ?::core::marker::Sized>(_: &__C) -> ::core::convert::Infallible
+                    #vis fn from_baggage<__C: ?::core::marker::Sized>(_: &__C) -> #output
                     where
                         Self: #private::NothingToExtract<__C>,
                     {
-                        <Self as #private::NothingToExtract<__C>>::never()
+                        match <Self as #private::NothingToExtract<__C>>::never() {}
                     }
                 }
             };

@@ -87,28 +87,21 @@ impl Baggage {
     /// assert!(matches!(Baggage::parse(&huge), Err(CarrierError::TooLarge { .. })));
     /// ```
     pub fn parse(list: &str) -> Result<Self, CarrierError> {
-        let mut baggage = Self::new();
-        baggage.parse_into(list)?;
-        Ok(baggage)
-    }
-
-    /// Appends the entries of `list`, checking the limits on the whole.
-    pub(crate) fn parse_into(&mut self, list: &str) -> Result<(), CarrierError> {
-        let len = self.rendered_len_hint() + list.len();
-        if len > Self::MAX_LEN {
-            return Err(CarrierError::TooLarge { len });
+        if list.len() > Self::MAX_LEN {
+            return Err(CarrierError::TooLarge { len: list.len() });
         }
+        let mut entries = Vec::new();
         for member in list.split(',') {
             let member = trim_ows(member);
             if member.is_empty() {
                 continue;
             }
-            if self.entries.len() == Self::MAX_ENTRIES {
+            if entries.len() == Self::MAX_ENTRIES {
                 return Err(CarrierError::TooManyEntries);
             }
-            self.entries.push(Entry::parse(member)?);
+            entries.push(Entry::parse(member)?);
         }
-        Ok(())
+        Ok(Self { entries })
     }
 
     /// The first entry's value under `key`, decoded.
@@ -238,14 +231,15 @@ impl Baggage {
     /// assert!(Baggage::extract(&HashMap::new()).unwrap().is_empty());
     /// ```
     pub fn extract(carrier: &(impl crate::Carrier + ?Sized)) -> Result<Self, CarrierError> {
-        let mut baggage = Self::new();
-        let mut result = Ok(());
-        carrier.get_all(BAGGAGE, &mut |list| {
-            if result.is_ok() {
-                result = baggage.parse_into(list);
+        // Several headers are one list (RFC 7230), limits included.
+        let mut list = String::new();
+        carrier.get_all(BAGGAGE, &mut |value| {
+            if !list.is_empty() {
+                list.push(',');
             }
+            list.push_str(value);
         });
-        result.map(|()| baggage)
+        Self::parse(&list)
     }
 
     /// Writes the entries into the carrier's `baggage` key, replacing what it held. Nothing is
@@ -273,14 +267,6 @@ impl Baggage {
         }
         carrier.set(BAGGAGE, list);
         Ok(())
-    }
-
-    /// A cheap lower bound of the rendered length, so limits hold across several headers.
-    fn rendered_len_hint(&self) -> usize {
-        self.entries
-            .iter()
-            .map(|entry| entry.key.len() + 1 + entry.value.len() + entry.properties.len())
-            .sum()
     }
 }
 
@@ -319,6 +305,8 @@ fn properties_of(properties: &str) -> Result<String, CarrierError> {
     for property in properties.split(';') {
         let (key, value) = match property.split_once('=') {
             Some((key, value)) => (trim_ows(key), Some(trim_ows(value))),
+            // An empty property (`k=v;;p`) is skipped, like an empty list member.
+            None if trim_ows(property).is_empty() => continue,
             None => (trim_ows(property), None),
         };
         if !is_token(key) || !value.unwrap_or("").bytes().all(is_baggage_octet) {

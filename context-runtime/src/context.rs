@@ -71,6 +71,9 @@ pub trait RequestContext: Sized + Send + Sync + 'static {
     /// forward it), except entries named like a propagated field, which are replaced, or removed
     /// for a `None`: what crosses under a field's name is always what this context says.
     ///
+    /// From code running inside a scope, [`inject_current`](crate::inject_current) writes the
+    /// contexts set there, without naming them.
+    ///
     /// # Errors
     ///
     /// The carrier already holds malformed baggage, or the result would exceed the W3C limits

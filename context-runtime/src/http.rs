@@ -186,6 +186,10 @@ impl<B: From<String>> Refusal<B> for CarrierError {
     fn into_response(self) -> Response<B> {
         let mut response = Response::new(B::from(self.to_string()));
         *response.status_mut() = http::StatusCode::BAD_REQUEST;
+        response.headers_mut().insert(
+            http::header::CONTENT_TYPE,
+            HeaderValue::from_static("text/plain; charset=utf-8"),
+        );
         response
     }
 }

@@ -30,7 +30,10 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(baggage) = Baggage::parse(&text) {
         assert!(baggage.len() <= Baggage::MAX_ENTRIES);
         let rendered = baggage.to_string();
-        assert!(rendered.bytes().all(|b| b.is_ascii_graphic()), "{rendered:?}");
+        assert!(
+            rendered.bytes().all(|b| b.is_ascii_graphic()),
+            "{rendered:?}"
+        );
         match Baggage::parse(&rendered) {
             Ok(again) => assert_eq!(again, baggage, "{rendered:?}"),
             Err(CarrierError::TooLarge { .. }) => assert!(rendered.len() > Baggage::MAX_LEN),
@@ -47,7 +50,10 @@ fuzz_target!(|data: &[u8]| {
         let ctx = builder.token(String::new()).build();
         let baggage = Baggage::extract(&headers).expect("extract parsed it");
         assert_eq!(baggage.get("request_id"), Some(ctx.request_id().as_str()));
-        assert_eq!(baggage.get("tenant").map(str::parse), Some(Ok(*ctx.tenant())));
+        assert_eq!(
+            baggage.get("tenant").map(str::parse),
+            Some(Ok(*ctx.tenant()))
+        );
         assert_eq!(baggage.get("user"), ctx.user().map(String::as_str));
 
         // ... and it goes out again as it came in (unless its encoding grew past the limit:

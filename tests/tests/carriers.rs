@@ -177,7 +177,10 @@ fn a_none_option_removes_a_forged_entry_of_its_name() {
         .token(SECRET.into())
         .build();
     anonymous.inject(&mut forwarded).unwrap();
-    assert_eq!(forwarded[BAGGAGE], "vendor=x;p,request_id=r-2,tenant=7,attempt=1");
+    assert_eq!(
+        forwarded[BAGGAGE],
+        "vendor=x;p,request_id=r-2,tenant=7,attempt=1"
+    );
     assert_eq!(receive(&forwarded).unwrap().user(), None);
 }
 
@@ -356,7 +359,7 @@ fn malformed_baggage_is_malformed() {
         "request_id=%F,tenant=7",
         "request_id=%GG,tenant=7",
         "request_id=é,tenant=7",
-        "request_id=r;;p,tenant=7",
+        "request_id=r;p q,tenant=7",
         "request_id=r;=p,tenant=7",
         "request_id=r;p=\"q\",tenant=7",
         "request_id=r,tenant=7\n",
@@ -371,6 +374,9 @@ fn malformed_baggage_is_malformed() {
             "{error}"
         );
     }
+    // Empty properties are skipped, like empty list members.
+    let lenient = Baggage::parse("k=v;;p; ;,,").unwrap();
+    assert_eq!(lenient.to_string(), "k=v;p");
 }
 
 #[test]
