@@ -7,6 +7,14 @@ use std::str::FromStr;
 use crate::CarrierError;
 
 /// The name of the W3C Baggage header, and the key of the entry list in any text-map carrier.
+///
+/// ```
+/// # use std::collections::HashMap;
+/// # use context_runtime::{BAGGAGE, Baggage};
+/// let mut carrier = HashMap::new();
+/// Baggage::parse("tenant=7").unwrap().inject(&mut carrier).unwrap();
+/// assert_eq!(carrier[BAGGAGE], "tenant=7");
+/// ```
 pub const BAGGAGE: &str = "baggage";
 
 /// A W3C Baggage entry list: the `baggage` header's value, parsed.

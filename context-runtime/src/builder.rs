@@ -3,8 +3,10 @@
 //! A generated builder has one type parameter per field, [`Unset`] until the field's setter is
 //! called and [`Set`] afterwards. Setters require [`IsUnset`] (so a field cannot be set twice) and
 //! `build()` requires [`Required`] of required fields and [`Optional`] of the others, so a missing
-//! field is a compile error naming it. None of this is public API: it is reached through
-//! `__private` by generated code only.
+//! field is a compile error naming it. A builder from a carrier (`extract`) holds its propagated
+//! fields as [`Set`], or [`Maybe`] for a defaulted one, and their setters require
+//! [`NotExtracted`], whose error says where the value came from. None of this is public API: it
+//! is reached through `__private` by generated code only.
 
 use std::marker::PhantomData;
 

@@ -344,12 +344,12 @@ pub fn optional<T>(
     codec: Codec<T>,
 ) -> Result<Option<T>, CarrierError> {
     let mut values = baggage.values(field);
-    let (Some(text), None) = (values.next(), values.next()) else {
-        return match baggage.get(field) {
-            None => Ok(None),
-            Some(_) => Err(CarrierError::Duplicate { field }),
-        };
+    let Some(text) = values.next() else {
+        return Ok(None);
     };
+    if values.next().is_some() {
+        return Err(CarrierError::Duplicate { field });
+    }
     (codec.parse)(text)
         .map(Some)
         .map_err(|reason| CarrierError::Invalid { field, reason })

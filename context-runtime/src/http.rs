@@ -127,6 +127,15 @@ impl FromStr for RequestId {
 }
 
 /// The error of `RequestId::from_str`: the text is not a valid request id.
+///
+/// ```
+/// # use context_runtime::{InvalidRequestId, RequestId};
+/// assert_eq!("".parse::<RequestId>(), Err(InvalidRequestId));
+/// assert_eq!(
+///     InvalidRequestId.to_string(),
+///     "a request id is 1 to 128 visible ASCII characters"
+/// );
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct InvalidRequestId;
 
