@@ -75,10 +75,15 @@ impl Carrier for http::HeaderMap {
     }
 
     fn set(&mut self, key: &str, value: String) {
-        let (Ok(name), Ok(value)) = (
-            http::header::HeaderName::try_from(key),
-            http::HeaderValue::try_from(value),
-        ) else {
+        // `baggage` is not among `http`'s standard names: parsing it would allocate every time.
+        const BAGGAGE: http::header::HeaderName =
+            http::header::HeaderName::from_static(crate::BAGGAGE);
+        let name = if key == crate::BAGGAGE {
+            Ok(BAGGAGE)
+        } else {
+            http::header::HeaderName::try_from(key)
+        };
+        let (Ok(name), Ok(value)) = (name, http::HeaderValue::try_from(value)) else {
             // Unreachable for what this crate writes: the `baggage` key, and a rendered list
             // (visible ASCII and spaces only).
             return;
