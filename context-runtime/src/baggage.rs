@@ -1,6 +1,7 @@
 //! [`Baggage`]: the W3C Baggage list (`baggage: tenant=7,request_id=r-1;prop`), parsed with the
 //! spec's limits and rendered with its percent-encoding. What crosses a process boundary.
 
+use std::borrow::Cow;
 use std::fmt::{self, Write as _};
 use std::str::FromStr;
 
@@ -48,7 +49,8 @@ pub struct Baggage {
 
 #[derive(Clone, PartialEq, Eq)]
 struct Entry {
-    key: String,
+    /// Borrowed for a context's field names, which are `'static`.
+    key: Cow<'static, str>,
     /// Decoded.
     value: String,
     /// As received without the leading `;` and optional whitespace: opaque to the spec, and to us.
@@ -148,13 +150,25 @@ impl Baggage {
     /// assert!(baggage.insert("not a key", "x").is_err());
     /// ```
     pub fn insert(&mut self, key: &str, value: impl Into<String>) -> Result<(), CarrierError> {
-        if !is_token(key) {
+        self.set(Cow::Owned(key.to_owned()), value.into())
+    }
+
+    /// [`insert`](Self::insert) for a context's field, whose name needs no copy.
+    pub(crate) fn insert_field(
+        &mut self,
+        field: &'static str,
+        value: String,
+    ) -> Result<(), CarrierError> {
+        self.set(Cow::Borrowed(field), value)
+    }
+
+    fn set(&mut self, key: Cow<'static, str>, value: String) -> Result<(), CarrierError> {
+        if !is_token(&key) {
             return Err(CarrierError::Malformed {
                 reason: "a baggage key must be a non-empty token (letters, digits and \
                          !#$%&'*+-.^_`|~)",
             });
         }
-        let value = value.into();
         if let Some(first) = self.entries.iter().position(|entry| entry.key == key) {
             self.entries[first].value = value;
             self.entries[first].properties.clear();
@@ -169,7 +183,7 @@ impl Baggage {
             return Err(CarrierError::TooManyEntries);
         }
         self.entries.push(Entry {
-            key: key.to_owned(),
+            key,
             value,
             properties: String::new(),
         });
@@ -201,7 +215,7 @@ impl Baggage {
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
         self.entries
             .iter()
-            .map(|entry| (entry.key.as_str(), entry.value.as_str()))
+            .map(|entry| (&*entry.key, entry.value.as_str()))
     }
 
     /// The number of entries.
@@ -269,7 +283,10 @@ impl Baggage {
         if self.is_empty() {
             return Ok(());
         }
-        let list = self.to_string();
+        // Sized for the common case, where no value needs escaping: one allocation.
+        let capacity = self.entries.iter().map(Entry::plain_len).sum();
+        let mut list = String::with_capacity(capacity);
+        write!(list, "{self}").unwrap_or_else(|_| unreachable!("writing to a String"));
         if list.len() > Self::MAX_LEN {
             return Err(CarrierError::TooLarge { len: list.len() });
         }
@@ -279,6 +296,16 @@ impl Baggage {
 }
 
 impl Entry {
+    /// The rendered length when the value needs no escape, with its separator.
+    fn plain_len(&self) -> usize {
+        let properties = if self.properties.is_empty() {
+            0
+        } else {
+            1 + self.properties.len()
+        };
+        self.key.len() + 1 + self.value.len() + properties + 1
+    }
+
     /// `key OWS "=" OWS value *( OWS ";" OWS property )`, already trimmed.
     fn parse(member: &str) -> Result<Self, CarrierError> {
         let (pair, properties) = member.split_once(';').unwrap_or((member, ""));
@@ -292,7 +319,7 @@ impl Entry {
             ));
         }
         Ok(Self {
-            key: key.to_owned(),
+            key: Cow::Owned(key.to_owned()),
             value: decode(value)?,
             properties: properties_of(properties)?,
         })

@@ -129,13 +129,17 @@ pub trait RequestContext: Sized + Send + Sync + 'static {
     /// ```
     fn write_baggage(&self, baggage: &mut Baggage) -> Result<(), CarrierError> {
         let mut result = Ok(());
-        self.__propagate(&mut |field, value| match value {
-            Some(value) if result.is_ok() => result = baggage.insert(field, value.to_string()),
-            // Not forwarded: an entry of this name was not said by this context.
-            None => {
-                baggage.remove(field);
+        self.__propagate(&mut |field, value| {
+            if result.is_err() {
+                return;
             }
-            Some(_) => {}
+            match value {
+                Some(value) => result = baggage.insert_field(field, value.to_string()),
+                // Not forwarded: an entry of this name would not be this context's word.
+                None => {
+                    baggage.remove(field);
+                }
+            }
         });
         result
     }
