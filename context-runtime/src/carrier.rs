@@ -69,17 +69,19 @@ impl Carrier for BTreeMap<String, String> {
 #[cfg(feature = "http")]
 impl Carrier for http::HeaderMap {
     fn get_all(&self, key: &str, f: &mut dyn FnMut(&str)) {
-        for value in self.get_all(key) {
+        let values = if key == crate::BAGGAGE {
+            self.get_all(BAGGAGE_HEADER)
+        } else {
+            self.get_all(key)
+        };
+        for value in values {
             f(&String::from_utf8_lossy(value.as_bytes()));
         }
     }
 
     fn set(&mut self, key: &str, value: String) {
-        // `baggage` is not among `http`'s standard names: parsing it would allocate every time.
-        const BAGGAGE: http::header::HeaderName =
-            http::header::HeaderName::from_static(crate::BAGGAGE);
         let name = if key == crate::BAGGAGE {
-            Ok(BAGGAGE)
+            Ok(BAGGAGE_HEADER)
         } else {
             http::header::HeaderName::try_from(key)
         };
@@ -91,6 +93,12 @@ impl Carrier for http::HeaderMap {
         self.insert(name, value);
     }
 }
+
+/// `baggage` is not among `http`'s standard header names: looking it up by text would parse (and
+/// allocate) it every time.
+#[cfg(feature = "http")]
+const BAGGAGE_HEADER: http::header::HeaderName =
+    http::header::HeaderName::from_static(crate::BAGGAGE);
 
 /// Why a context could not be carried: read from, or written to, a carrier.
 ///
