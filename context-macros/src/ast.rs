@@ -211,6 +211,12 @@ impl<'a> Field<'a> {
     pub(crate) fn has_setter(&self) -> bool {
         !BUILDER_API.contains(&self.name.as_str())
     }
+
+    /// Whether the field crosses process boundaries: marked `propagate`, and not `sensitive`
+    /// (which `check` refuses, and which never crosses even then).
+    pub(crate) fn propagates(&self) -> bool {
+        self.attrs.propagate.is_some() && self.attrs.sensitive.is_none()
+    }
 }
 
 /// Collects the segments of `ty` that name a type with interior mutability, at any depth. A type

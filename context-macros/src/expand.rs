@@ -216,11 +216,7 @@ impl Builder<'_> {
             ..
         } = self;
         let (context, vis) = (input.ident, input.vis);
-        if input
-            .fields
-            .iter()
-            .all(|field| field.attrs.propagate.is_none())
-        {
+        if !input.fields.iter().any(Field::propagates) {
             // Stand-ins, so calling them says why there is nothing to extract (and nothing else:
             // they return what `builder()` does).
             let output = quote! {
@@ -251,12 +247,7 @@ impl Builder<'_> {
         let mut values = Vec::new();
         for (field, marker) in input.fields.iter().zip(markers) {
             let (member, name, ty) = (field.ident, &field.name, field.ty);
-            let (state, value) = if field.attrs.propagate.is_none() {
-                (
-                    quote!(#private::Unset<#marker>),
-                    quote!(#private::Unset::NEW),
-                )
-            } else {
+            let (state, value) = if field.propagates() {
                 let codec = codec(field, private);
                 let optional = quote!(#private::optional(baggage, #name, #codec)?);
                 if field.option_of.is_some() {
@@ -270,6 +261,11 @@ impl Builder<'_> {
                     let required = quote!(#private::required(baggage, #name, #codec)?);
                     (quote!(#private::Set<#ty>), quote!(#private::Set(#required)))
                 }
+            } else {
+                (
+                    quote!(#private::Unset<#marker>),
+                    quote!(#private::Unset::NEW),
+                )
             };
             states.push(state);
             values.push(quote!(#member: #value));
@@ -336,7 +332,7 @@ impl Builder<'_> {
             }
         });
         let body = quote!(#builder { #(#moved),* });
-        let bound = if field.attrs.propagate.is_some() {
+        let bound = if field.propagates() {
             quote!(where #state: #private::NotExtracted<#marker>)
         } else {
             quote!(where #state: #private::IsUnset<#marker>)
@@ -454,7 +450,7 @@ fn propagate(input: &Input<'_>, private: &TokenStream) -> Option<TokenStream> {
     let visits: Vec<TokenStream> = input
         .fields
         .iter()
-        .filter(|field| field.attrs.propagate.is_some() && field.attrs.sensitive.is_none())
+        .filter(|field| field.propagates())
         .map(|field| {
             let (member, name) = (field.ident, &field.name);
             let codec = codec(field, private);
