@@ -100,8 +100,7 @@ async fn handle_request(request: u64, queue: mpsc::Sender<String>) -> Vec<String
 /// Returns the text sent.
 async fn enqueue(job: Job, queue: &mpsc::Sender<String>) -> String {
     let mut carrier = HashMap::new();
-    RequestCtx::try_with(|c| c.inject(&mut carrier))
-        .transpose()
+    context_runtime::inject_current(&mut carrier)
         .expect("the propagated fields fit in a baggage list");
     let text = serde_json::to_string(&Payload { carrier, job }).expect("a payload serializes");
     queue.send(text.clone()).await.expect("the worker runs");
