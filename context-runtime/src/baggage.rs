@@ -164,19 +164,11 @@ impl Baggage {
 
     fn set(&mut self, key: Cow<'static, str>, value: String) -> Result<(), CarrierError> {
         if !is_token(&key) {
-            return Err(CarrierError::Malformed {
-                reason: "a baggage key must be a non-empty token (letters, digits and \
-                         !#$%&'*+-.^_`|~)",
-            });
+            return Err(not_a_token());
         }
-        if let Some(first) = self.entries.iter().position(|entry| entry.key == key) {
+        if let Some(first) = self.keep_first(&key) {
             self.entries[first].value = value;
             self.entries[first].properties.clear();
-            let mut index = 0;
-            self.entries.retain(|entry| {
-                index += 1;
-                index - 1 <= first || entry.key != key
-            });
             return Ok(());
         }
         if self.entries.len() == Self::MAX_ENTRIES {
@@ -199,10 +191,19 @@ impl Baggage {
     /// assert_eq!(baggage.to_string(), "b=2");
     /// ```
     pub fn remove(&mut self, key: &str) -> Option<String> {
+        let first = self.keep_first(key)?;
+        Some(self.entries.remove(first).value)
+    }
+
+    /// Drops every entry under `key` but the first; returns the first one's position.
+    fn keep_first(&mut self, key: &str) -> Option<usize> {
         let first = self.entries.iter().position(|entry| entry.key == key)?;
-        let value = self.entries.remove(first).value;
-        self.entries.retain(|entry| entry.key != key);
-        Some(value)
+        let mut index = 0;
+        self.entries.retain(|entry| {
+            index += 1;
+            index - 1 <= first || entry.key != key
+        });
+        Some(first)
     }
 
     /// The entries, `(key, decoded value)`, in order.
@@ -314,9 +315,7 @@ impl Entry {
         };
         let (key, value) = (trim_ows(key), trim_ows(value));
         if !is_token(key) {
-            return Err(malformed(
-                "a baggage key must be a non-empty token (letters, digits and !#$%&'*+-.^_`|~)",
-            ));
+            return Err(not_a_token());
         }
         Ok(Self {
             key: Cow::Owned(key.to_owned()),
@@ -330,13 +329,14 @@ fn malformed(reason: &'static str) -> CarrierError {
     CarrierError::Malformed { reason }
 }
 
+fn not_a_token() -> CarrierError {
+    malformed("a baggage key must be a non-empty token (letters, digits and !#$%&'*+-.^_`|~)")
+}
+
 /// The properties after an entry's first `;`, each `key` or `key=value`, without the optional
 /// whitespace around their parts: kept as received otherwise, since they are opaque.
 fn properties_of(properties: &str) -> Result<String, CarrierError> {
     let mut out = String::new();
-    if trim_ows(properties).is_empty() {
-        return Ok(out);
-    }
     for property in properties.split(';') {
         let (key, value) = match property.split_once('=') {
             Some((key, value)) => (trim_ows(key), Some(trim_ows(value))),
