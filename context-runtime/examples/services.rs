@@ -13,7 +13,7 @@
 //! inventory line carries its order request's ids and no header carries the token.
 
 use std::io;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, LazyLock, Mutex};
 
 use axum::Router;
 use axum::extract::Path;
@@ -59,13 +59,13 @@ struct InventoryCtx {
     trace_id: String,
 }
 
-/// `traceparent` and `baggage`, in one propagator.
-fn propagator() -> TextMapCompositePropagator {
+/// `traceparent` and `baggage`, in one propagator, built once for both services.
+static PROPAGATOR: LazyLock<TextMapCompositePropagator> = LazyLock::new(|| {
     TextMapCompositePropagator::new(vec![
         Box::new(TraceContextPropagator::new()),
         Box::new(ContextPropagator::new()),
     ])
-}
+});
 
 // ---- the orders service -----------------------------------------------------------------------
 
@@ -86,7 +86,7 @@ async fn check_stock(client: &HttpClient, inventory: &str, sku: u64) -> String {
         .expect("a request");
     let span = OrderCtx::with(|ctx| span_of(ctx.trace_id()));
     let cx = opentelemetry::Context::new().with_remote_span_context(span);
-    propagator().inject_context(&cx, &mut HeaderInjector(request.headers_mut()));
+    PROPAGATOR.inject_context(&cx, &mut HeaderInjector(request.headers_mut()));
     let response = client
         .request(request)
         .await
@@ -139,7 +139,7 @@ fn inventory_context(
     head: &http::request::Parts,
     _: &RequestId,
 ) -> Result<InventoryCtx, CarrierError> {
-    let cx = propagator().extract(&HeaderExtractor(&head.headers));
+    let cx = PROPAGATOR.extract(&HeaderExtractor(&head.headers));
     let trace_id = cx.span().span_context().trace_id().to_string();
     let baggage = cx.get::<Baggage>().cloned().unwrap_or_default();
     Ok(InventoryCtx::from_baggage(&baggage)?
