@@ -272,6 +272,35 @@ const _: () = {
         }
     }
     #[automatically_derived]
+    impl RequestCtx {
+        /// Writes the `#[context(propagate)]` fields of this [`RequestCtx`] into the carrier's W3C `baggage` entry (HTTP headers, a job payload's map), keeping the entries already there: a field's entry is replaced, or removed for a `None` field.
+        ///
+        /// # Errors
+        ///
+        /// The carrier already holds malformed baggage, or the result would exceed the W3C
+        /// limits.
+        #[inline]
+        pub fn inject(
+            &self,
+            carrier: &mut (impl ::context_runtime::__private::Carrier + ?::core::marker::Sized),
+        ) -> ::core::result::Result<(), ::context_runtime::__private::CarrierError> {
+            ::context_runtime::__private::inject(self, carrier)
+        }
+        /// Sets the `#[context(propagate)]` fields in `baggage` (what `inject` does before
+        /// writing it into a carrier).
+        ///
+        /// # Errors
+        ///
+        /// The baggage is full.
+        #[inline]
+        pub fn write_baggage(
+            &self,
+            baggage: &mut ::context_runtime::__private::Baggage,
+        ) -> ::core::result::Result<(), ::context_runtime::__private::CarrierError> {
+            ::context_runtime::__private::write_baggage(self, baggage)
+        }
+    }
+    #[automatically_derived]
     impl ::core::fmt::Debug for RequestCtx {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
             f.debug_struct("RequestCtx")
@@ -285,6 +314,8 @@ const _: () = {
     ::context_runtime::__private::task_local! {
         static __CONTEXT : ::context_runtime::__private::Current < RequestCtx >;
     }
+    #[automatically_derived]
+    impl ::context_runtime::__private::Sealed for RequestCtx {}
     #[automatically_derived]
     impl ::context_runtime::__private::RequestContext for RequestCtx
     where

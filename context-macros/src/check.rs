@@ -31,7 +31,15 @@ fn private(cx: &mut Ctxt, field: &Field<'_>) {
 fn name_clashes(cx: &mut Ctxt, input: &Input<'_>, field: &Field<'_>) {
     let (name, context) = (&field.name, input.ident);
     let clash = if !field.has_getter() {
-        if ["builder", "extract", "from_baggage"].contains(&name.as_str()) {
+        if [
+            "builder",
+            "extract",
+            "from_baggage",
+            "inject",
+            "write_baggage",
+        ]
+        .contains(&name.as_str())
+        {
             format!("the generated `{context}::{name}()`")
         } else {
             format!("`RequestContext::{name}`")

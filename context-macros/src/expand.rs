@@ -46,6 +46,7 @@ fn expand(input: &Input<'_>) -> TokenStream {
     let debug = debug(input, &private);
     let log_fields = log_fields(input, &private);
     let propagate = propagate(input, &private);
+    let injection = injection(input, &private);
     // A field already refused for interior mutability is not also reported as `!Sync`.
     let assertions = input
         .fields
@@ -67,11 +68,15 @@ fn expand(input: &Input<'_>) -> TokenStream {
             }
 
             #builder
+            #injection
             #debug
 
             #private::task_local! {
                 static __CONTEXT: #private::Current<#ident>;
             }
+
+            #[automatically_derived]
+            impl #private::Sealed for #ident {}
 
             // The `for<'__a>` bound keeps a `!Send`/`!Sync` field from being reported a second
             // time here: the per-field assertions below report it at the field.
@@ -471,6 +476,49 @@ fn propagate(input: &Input<'_>, private: &TokenStream) -> Option<TokenStream> {
             #(#visits)*
         }
     })
+}
+
+/// `inject` and `write_baggage`, beside `extract` and `from_baggage`: inherent, so that sending a
+/// context on needs no trait in scope. The behaviour is the runtime's.
+fn injection(input: &Input<'_>, private: &TokenStream) -> TokenStream {
+    let (context, vis) = (input.ident, input.vis);
+    let inject_doc = format!(
+        " Writes the `#[context(propagate)]` fields of this [`{context}`] into the carrier's W3C \
+         `baggage` entry (HTTP headers, a job payload's map), keeping the entries already there: \
+         a field's entry is replaced, or removed for a `None` field."
+    );
+    quote! {
+        #[automatically_derived]
+        impl #context {
+            #[doc = #inject_doc]
+            ///
+            /// # Errors
+            ///
+            /// The carrier already holds malformed baggage, or the result would exceed the W3C
+            /// limits.
+            #[inline]
+            #vis fn inject(
+                &self,
+                carrier: &mut (impl #private::Carrier + ?::core::marker::Sized),
+            ) -> ::core::result::Result<(), #private::CarrierError> {
+                #private::inject(self, carrier)
+            }
+
+            /// Sets the `#[context(propagate)]` fields in `baggage` (what `inject` does before
+            /// writing it into a carrier).
+            ///
+            /// # Errors
+            ///
+            /// The baggage is full.
+            #[inline]
+            #vis fn write_baggage(
+                &self,
+                baggage: &mut #private::Baggage,
+            ) -> ::core::result::Result<(), #private::CarrierError> {
+                #private::write_baggage(self, baggage)
+            }
+        }
+    }
 }
 
 /// How a propagated field's type is written and read (its inner type for an `Option`), spanned

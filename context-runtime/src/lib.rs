@@ -97,7 +97,7 @@
 //! A task-local ends with the process. To continue a request in a job worker or the next
 //! service, copy the facts it needs into the message, as W3C Baggage (the standard OpenTelemetry
 //! propagates): only fields marked `#[context(propagate)]` go, and a `sensitive` field cannot be
-//! marked so. [`RequestContext::inject`] writes them into any [`Carrier`] (a `HashMap`, HTTP
+//! marked so. The generated `ctx.inject(&mut carrier)` writes them into any [`Carrier`] (a `HashMap`, HTTP
 //! headers); the generated `T::extract(&carrier)` reads them back as **the builder with those
 //! fields already set**, so the receiver supplies the rest (checked at compile time, as ever),
 //! or a [`CarrierError`] saying which field was missing or unparsable.
@@ -143,45 +143,28 @@
 
 #![forbid(unsafe_code)]
 
-mod baggage;
-mod builder;
 mod carrier;
-mod context;
-mod current;
-mod enter;
+mod core;
 #[cfg(feature = "http")]
 mod http;
-mod in_context;
-#[cfg(feature = "tracing")]
 mod log;
-mod log_value;
-#[cfg(feature = "opentelemetry")]
-mod otel;
-mod redact;
-mod registry;
-mod scope;
-mod snapshot;
 mod spawn;
 
-pub use baggage::{BAGGAGE, Baggage};
-pub use carrier::{Carrier, CarrierError, Propagate, inject_current};
-pub use context::RequestContext;
-pub use current::Current;
+#[cfg(feature = "opentelemetry")]
+pub use crate::carrier::ContextPropagator;
+pub use crate::carrier::{BAGGAGE, Baggage, Carrier, CarrierError, Propagate, inject_current};
+pub use crate::core::{Current, LogValue, RequestContext, Scoped};
 #[cfg(feature = "http")]
-pub use http::{
+pub use crate::http::{
     BoxError, ContextFuture, ContextLayer, ContextService, InvalidRequestId, PropagateFuture,
     PropagateLayer, PropagateService, Refusal, RequestId, X_REQUEST_ID,
 };
-pub use in_context::{ContextExt, InContext};
 #[cfg(feature = "tracing")]
-pub use log::LogContext;
-pub use log_value::{LogValue, ToLogValue, log_fields};
-#[cfg(feature = "opentelemetry")]
-pub use otel::ContextPropagator;
-pub use redact::REDACTED;
-pub use scope::Scoped;
-pub use snapshot::Snapshot;
-pub use spawn::{spawn, spawn_blocking, spawn_local, spawn_thread};
+pub use crate::log::LogContext;
+pub use crate::log::{REDACTED, ToLogValue, log_fields};
+pub use crate::spawn::{
+    ContextExt, InContext, Snapshot, spawn, spawn_blocking, spawn_local, spawn_thread,
+};
 
 /// Derives a frozen request context: builder, getters, `Debug`, task-local storage and
 /// [`RequestContext`](trait@RequestContext). See the [crate documentation](crate).
@@ -258,21 +241,7 @@ pub use context_macros::RequestContext;
 /// ```
 pub use context_macros::with_context;
 
-/// Items used by generated code. Not public API: no semver guarantees.
+// Used by generated code. Not public API: no semver guarantees (as serde's `__private`).
 #[doc(hidden)]
-pub mod __private {
-    pub use crate::builder::{IsUnset, Maybe, NotExtracted, Optional, Required, Set, Unset};
-    pub use crate::carrier::{Codec, NothingToExtract, codec, optional, required};
-    pub use crate::enter::{Enter, MaybeScoped};
-    pub use crate::redact::Redacted;
-    pub use crate::spawn::bind;
-    pub use crate::{Baggage, Carrier, CarrierError};
-    pub use crate::{Current, RequestContext, Snapshot};
-    pub use crate::{LogValue, ToLogValue};
-    pub use tokio::task::LocalKey;
-    pub use tokio::task_local;
-
-    /// Refuses, at the field's type, a context field that could not live in a task-local shared
-    /// across threads.
-    pub const fn assert_field<T: Send + Sync + 'static>() {}
-}
+#[path = "private/mod.rs"]
+pub mod __private;

@@ -3,10 +3,11 @@
 //! (`(Option<Current<A>>, (Option<Current<B>>, ()))`), whose futures are the very nesting of
 //! [`Scoped`] a hand-written propagation builds: no dynamic dispatch, no extra work per poll.
 
-use std::future::{Future, poll_fn};
-use std::pin::{Pin, pin};
-use std::task::{Context, Poll, Waker};
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 
+use crate::core::run_once;
 use crate::{Current, InContext, RequestContext, Scoped, Snapshot};
 
 /// Captured contexts that can be entered. Not public API: reached through `__private`.
@@ -57,11 +58,16 @@ impl Enter for Snapshot {
 }
 
 pin_project_lite::pin_project! {
-    /// A future inside one context type's value (`In`), or, when none was set, the future
-    /// itself (`Out`).
-    #[project = MaybeScopedProjection]
-    #[allow(missing_docs)] // a hidden type; the variants say it all
-    pub enum MaybeScoped<T: 'static, F> {
+    /// A future inside one context type's value or, when none was set, the future itself.
+    pub struct MaybeScoped<T: 'static, F> {
+        #[pin]
+        state: State<T, F>,
+    }
+}
+
+pin_project_lite::pin_project! {
+    #[project = StateProjection]
+    enum State<T: 'static, F> {
         In { #[pin] scoped: Scoped<T, F> },
         Out { #[pin] future: F },
     }
@@ -72,9 +78,9 @@ impl<T: 'static, F: Future> Future for MaybeScoped<T, F> {
 
     #[inline]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
-        match self.project() {
-            MaybeScopedProjection::In { scoped } => scoped.poll(cx),
-            MaybeScopedProjection::Out { future } => future.poll(cx),
+        match self.project().state.project() {
+            StateProjection::In { scoped } => scoped.poll(cx),
+            StateProjection::Out { future } => future.poll(cx),
         }
     }
 }
@@ -86,12 +92,13 @@ impl<T: RequestContext> Enter for Option<Current<T>> {
 
     #[inline]
     fn scope<F: Future>(self, future: F) -> MaybeScoped<T, F> {
-        match self {
-            Some(current) => MaybeScoped::In {
+        let state = match self {
+            Some(current) => State::In {
                 scoped: current.scope(future),
             },
-            None => MaybeScoped::Out { future },
-        }
+            None => State::Out { future },
+        };
+        MaybeScoped { state }
     }
 
     #[inline]
@@ -127,41 +134,11 @@ impl<A: Enter, B: Enter> Enter for (A, B) {
 
 /// Runs `f` with `current` as the current context of its type, and hands the value back.
 #[inline]
-pub(crate) fn enter_one<T: RequestContext, R>(
+fn enter_one<T: RequestContext, R>(
     current: Current<T>,
     f: impl FnOnce() -> R,
 ) -> (R, Option<Current<T>>) {
-    let mut f = Some(f);
-    let mut result = None;
-    let current = enter_mut(current, &mut || result = f.take().map(|f| f()));
-    match result {
-        Some(result) => (result, current),
-        None => unreachable!("`enter_mut` runs its closure once"),
-    }
-}
-
-/// Runs `f` with `current` as the current context of its type, and hands the value back: the one
-/// way in (typed captures go through [`enter_one`], the type-erased entries of a
-/// [`Snapshot`](crate::Snapshot) call it directly).
-///
-/// tokio's public API can enter a task-local and give the value back without touching its
-/// reference count only through a `TaskLocalFuture`: build one around `f`, poll it once (it
-/// completes at once) and take the value back out. If `f` panics, tokio restores the previous
-/// value while unwinding, and `current` is dropped.
-#[inline]
-pub(crate) fn enter_mut<T: RequestContext>(
-    current: Current<T>,
-    f: &mut dyn FnMut(),
-) -> Option<Current<T>> {
-    let mut scoped = pin!(T::__storage().scope(
-        current,
-        poll_fn(|_| {
-            f();
-            Poll::Ready(())
-        })
-    ));
-    let _ = scoped
-        .as_mut()
-        .poll(&mut Context::from_waker(Waker::noop()));
-    scoped.take_value()
+    let mut back = None;
+    let result = run_once(f, |run| back = current.enter_mut(run));
+    (result, back)
 }

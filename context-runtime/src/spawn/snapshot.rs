@@ -4,8 +4,10 @@ use std::fmt;
 use std::panic::{RefUnwindSafe, UnwindSafe};
 use std::sync::Arc;
 
-use crate::enter::enter_mut;
-use crate::{Current, InContext, RequestContext, registry};
+use super::InContext;
+use crate::RequestContext;
+use crate::core::registry::{self, AnyContext};
+use crate::core::run_once;
 
 /// The context values set at one point of the program, captured so that work running later,
 /// elsewhere, runs inside them: Node's `AsyncLocalStorage.snapshot()`, Python's
@@ -92,11 +94,14 @@ impl Snapshot {
         let entries = match registry::registrations() {
             [] => Entries::Empty,
             // One context type, the common case: no loop, no `push`.
-            [only] => (only.capture)().map_or(Entries::Empty, |entry| Entries::One(Some(entry))),
+            [only] => only
+                .accessor
+                .capture()
+                .map_or(Entries::Empty, |entry| Entries::One(Some(entry))),
             registrations => {
                 let mut entries = Entries::Empty;
                 for registration in registrations {
-                    if let Some(entry) = (registration.capture)() {
+                    if let Some(entry) = registration.accessor.capture() {
                         entries.push(entry);
                     }
                 }
@@ -130,8 +135,8 @@ impl Snapshot {
     /// ```
     #[must_use]
     pub fn with_current<T: RequestContext>(mut self) -> Self {
-        if let Some(entry) = Entry::capture::<T>() {
-            self.entries.push(entry);
+        if let Some(current) = T::try_current() {
+            self.entries.push(current.into_arc());
         }
         self
     }
@@ -203,22 +208,16 @@ impl Snapshot {
     /// Runs `f` with every captured value entered, and keeps the values for the next time.
     #[inline]
     pub(crate) fn enter_all<R>(&mut self, f: impl FnOnce() -> R) -> R {
-        let mut f = Some(f);
-        let mut result = None;
-        let mut run = || result = f.take().map(|f| f());
-        match self.entries.as_mut_slice() {
+        let entries = self.entries.as_mut_slice();
+        run_once(f, |run| match entries {
             [] => run(),
             // One context type, the common case: enter it directly.
             [slot] => match slot.take() {
-                Some(entry) => *slot = entry.0.enter(&mut run),
+                Some(entry) => *slot = entry.enter(run),
                 None => run(),
             },
-            entries => enter_each(entries, &mut run),
-        }
-        match result {
-            Some(result) => result,
-            None => unreachable!("the closure runs exactly once"),
-        }
+            entries => enter_each(entries, run),
+        })
     }
 }
 
@@ -229,7 +228,7 @@ fn enter_each(entries: &mut [Option<Entry>], f: &mut dyn FnMut()) {
         return f();
     };
     match first.take() {
-        Some(entry) => *first = entry.0.enter(&mut || enter_each(rest, f)),
+        Some(entry) => *first = entry.enter(&mut || enter_each(rest, f)),
         // Lost to a panic during an earlier entering: run without it rather than fail again.
         None => enter_each(rest, f),
     }
@@ -247,38 +246,13 @@ impl fmt::Debug for Snapshot {
             .as_slice()
             .iter()
             .flatten()
-            .map(|entry| entry.0.type_name());
+            .map(|entry| entry.type_name());
         f.debug_tuple("Snapshot")
             .field(&names.collect::<Vec<_>>())
             .finish()
     }
 }
 
-/// One captured context value, its type erased. An `Arc<T>` unsized to a trait object: capturing
-/// allocates nothing.
-#[derive(Clone)]
-pub(crate) struct Entry(Arc<dyn Erased>);
-
-impl Entry {
-    pub(crate) fn capture<T: RequestContext>() -> Option<Self> {
-        T::try_current().map(|current| Self(current.into_arc()))
-    }
-}
-
-trait Erased: Send + Sync + 'static {
-    /// Runs `f` with this value set as the current context of its type, then gives the value back
-    /// (`None` only if `f` panicked).
-    fn enter(self: Arc<Self>, f: &mut dyn FnMut()) -> Option<Entry>;
-
-    fn type_name(&self) -> &'static str;
-}
-
-impl<T: RequestContext> Erased for T {
-    fn enter(self: Arc<Self>, f: &mut dyn FnMut()) -> Option<Entry> {
-        enter_mut(Current::from_arc(self), f).map(|current| Entry(current.into_arc()))
-    }
-
-    fn type_name(&self) -> &'static str {
-        crate::context::short_type_name::<T>()
-    }
-}
+/// One captured context value, its type erased: an `Arc<T>` unsized to a trait object, so
+/// capturing allocates nothing.
+type Entry = Arc<dyn AnyContext>;

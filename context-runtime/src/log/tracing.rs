@@ -1,14 +1,17 @@
 //! The `tracing` integration (feature `tracing`): every event emitted inside a context carries
 //! the context's `#[context(log)]` fields, spawned work included.
 
+use std::collections::HashMap;
 use std::fmt;
 
+use serde::de::IgnoredAny;
 use tracing_core::{Event, Subscriber};
 use tracing_subscriber::fmt::format::Writer;
 use tracing_subscriber::fmt::{FmtContext, FormatEvent, FormatFields};
 use tracing_subscriber::registry::LookupSpan;
 
-use crate::{LogValue, log_fields};
+use super::log_fields;
+use crate::LogValue;
 
 /// A `tracing-subscriber` event format that adds the `#[context(log)]` fields of every context
 /// set where an event is emitted to that event's line: as `name=value` pairs before a text line,
@@ -52,8 +55,9 @@ impl<F> LogContext<F> {
         Self { inner, json: false }
     }
 
-    /// Adds the context's fields as top-level keys of every JSON line of `inner`. An event field
-    /// of the same name wins. A line that is not a JSON object is left as it is.
+    /// Adds the context's fields as top-level keys of every JSON line of `inner`, after its own
+    /// keys, which keep their order. An event field of the same name wins. A line that is not a
+    /// JSON object is left as it is.
     pub fn json(inner: F) -> Self {
         Self { inner, json: true }
     }
@@ -82,16 +86,28 @@ where
         let mut line = String::new();
         self.inner
             .format_event(ctx, Writer::new(&mut line), event)?;
-        let Ok(mut object) =
-            serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(&line)
-        else {
+        // Our fields go in before the object's closing brace: the inner format's keys keep their
+        // order and their bytes, and nothing is serialized twice.
+        let object = line.trim_end();
+        let (Some(body), Ok(keys)) = (
+            object.strip_suffix('}'),
+            serde_json::from_str::<HashMap<String, IgnoredAny>>(object),
+        ) else {
             return writer.write_str(&line);
         };
+        writer.write_str(body)?;
+        let mut empty = body.trim_end().ends_with('{');
+        let mut result = Ok(());
         log_fields(|name, value| {
-            object.entry(name).or_insert_with(|| json_value(value));
+            if result.is_err() || keys.contains_key(name) {
+                return;
+            }
+            let separator = if empty { "" } else { "," };
+            empty = false;
+            result = write!(writer, "{separator}\"{name}\":{}", json_value(value));
         });
-        let json = serde_json::to_string(&object).map_err(|_| fmt::Error)?;
-        writeln!(writer, "{json}")
+        result?;
+        writer.write_str(&line[body.len()..])
     }
 }
 

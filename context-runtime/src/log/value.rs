@@ -1,53 +1,10 @@
-//! [`LogValue`]: how a `#[context(log)]` field goes on a log line, and [`log_fields`], which
-//! visits the log fields of every context set here (what the `tracing` integration calls on each
-//! event; other loggers can call it too).
+//! [`ToLogValue`]: how a `#[context(log)]` field's type goes on a log line.
 
 use std::borrow::Cow;
-use std::fmt;
 use std::net::IpAddr;
 use std::sync::Arc;
 
-use crate::registry;
-
-/// The value of a `#[context(log)]` field, as a log line shows it: numbers stay numbers in JSON.
-#[derive(Clone, Copy)]
-pub enum LogValue<'a> {
-    /// Text.
-    Str(&'a str),
-    /// An unsigned integer.
-    U64(u64),
-    /// A signed integer.
-    I64(i64),
-    /// A floating-point number.
-    F64(f64),
-    /// A boolean.
-    Bool(bool),
-    /// Anything with `Display` (ids, addresses): shown as text.
-    Display(&'a dyn fmt::Display),
-}
-
-impl fmt::Debug for LogValue<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Str(text) => fmt::Debug::fmt(text, f),
-            Self::Display(value) => fmt::Debug::fmt(&value.to_string(), f),
-            other => fmt::Display::fmt(other, f),
-        }
-    }
-}
-
-impl fmt::Display for LogValue<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Str(text) => f.write_str(text),
-            Self::U64(value) => fmt::Display::fmt(value, f),
-            Self::I64(value) => fmt::Display::fmt(value, f),
-            Self::F64(value) => fmt::Display::fmt(value, f),
-            Self::Bool(value) => fmt::Display::fmt(value, f),
-            Self::Display(value) => fmt::Display::fmt(value, f),
-        }
-    }
-}
+use crate::LogValue;
 
 /// A type that can go on log lines as a `#[context(log)]` field. Implemented for strings,
 /// numbers, `bool`, `IpAddr`, and `Option`s of them (`None` leaves the field off the line).
@@ -157,34 +114,5 @@ display!(usize, isize, u128, i128, char, IpAddr);
 impl<T: ToLogValue> ToLogValue for Option<T> {
     fn to_log_value(&self) -> Option<LogValue<'_>> {
         self.as_ref().and_then(ToLogValue::to_log_value)
-    }
-}
-
-/// What visits log fields: called with each field's name and value.
-pub(crate) type LogVisitor<'v> = dyn FnMut(&'static str, LogValue<'_>) + 'v;
-
-/// Visits the `#[context(log)]` fields of every context set on this task (or thread), in the
-/// order the context types were first used, then field order. Sensitive fields are never among
-/// them.
-///
-/// ```
-/// use context_runtime::RequestContext;
-///
-/// #[derive(RequestContext)]
-/// struct Ctx {
-///     #[context(log)] request_id: String,
-///     #[context(log)] user: Option<String>,
-///     tenant: u64, // not marked `log`
-/// }
-///
-/// let mut line = Vec::new();
-/// Ctx::builder().request_id("r-1".into()).tenant(7).build().sync_scope(|| {
-///     context_runtime::log_fields(|name, value| line.push(format!("{name}={value}")));
-/// });
-/// assert_eq!(line, ["request_id=r-1"]); // `user` is `None`: left off
-/// ```
-pub fn log_fields(mut visit: impl FnMut(&'static str, LogValue<'_>)) {
-    for registration in registry::registrations() {
-        (registration.log)(&mut visit);
     }
 }

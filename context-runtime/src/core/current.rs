@@ -1,11 +1,13 @@
 //! [`Current`]: the shared, read-only handle to a context value.
 
 use std::fmt;
-use std::future::Future;
+use std::future::{Future, poll_fn};
 use std::ops::Deref;
+use std::pin::pin;
 use std::sync::Arc;
+use std::task::{Context, Poll, Waker};
 
-use crate::{RequestContext, Scoped, registry};
+use super::{RequestContext, Scoped, registry};
 
 /// A shared, read-only handle to a context value, returned by
 /// [`RequestContext::current`].
@@ -33,8 +35,7 @@ pub struct Current<T>(Arc<T>);
 
 impl<T> Current<T> {
     /// The one way a value becomes current-able, once per value: where its type is made known
-    /// to [`Snapshot::capture`](crate::Snapshot::capture), so re-entering a handle (every spawn)
-    /// does not pay for it.
+    /// to the registry, so re-entering a handle (every spawn) does not pay for it.
     pub(crate) fn new(value: T) -> Self
     where
         T: RequestContext,
@@ -98,6 +99,31 @@ impl<T: RequestContext> Current<T> {
     pub fn sync_scope<R>(self, f: impl FnOnce() -> R) -> R {
         T::__storage().sync_scope(self, f)
     }
+
+    /// Runs `f` with this value as the current context of its type, and hands the value back:
+    /// the way in for captured values, which are entered again at every poll ([`Snapshot`]s and
+    /// the typed captures of `#[with_context(T)]`).
+    ///
+    /// tokio's public API can enter a task-local and give the value back without touching its
+    /// reference count only through a `TaskLocalFuture`: build one around `f`, poll it once (it
+    /// completes at once) and take the value back out. If `f` panics, tokio restores the previous
+    /// value while unwinding, and the value is dropped.
+    ///
+    /// [`Snapshot`]: crate::Snapshot
+    #[inline]
+    pub(crate) fn enter_mut(self, f: &mut dyn FnMut()) -> Option<Self> {
+        let mut scoped = pin!(T::__storage().scope(
+            self,
+            poll_fn(|_| {
+                f();
+                Poll::Ready(())
+            })
+        ));
+        let _ = scoped
+            .as_mut()
+            .poll(&mut Context::from_waker(Waker::noop()));
+        scoped.take_value()
+    }
 }
 
 impl<T> Clone for Current<T> {
@@ -124,5 +150,19 @@ impl<T> AsRef<T> for Current<T> {
 impl<T: fmt::Debug> fmt::Debug for Current<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Debug::fmt(&*self.0, f)
+    }
+}
+
+/// Calls `f` through `call`, which must run what it is given exactly once (entering a context
+/// around it): the bridge from a generic `FnOnce` to the `&mut dyn FnMut()` that the type-erased
+/// entering takes, so that it is compiled once, not per closure type.
+#[inline]
+pub(crate) fn run_once<R>(f: impl FnOnce() -> R, call: impl FnOnce(&mut dyn FnMut())) -> R {
+    let mut f = Some(f);
+    let mut result = None;
+    call(&mut || result = f.take().map(|f| f()));
+    match result {
+        Some(result) => result,
+        None => unreachable!("a context is entered around its closure exactly once"),
     }
 }

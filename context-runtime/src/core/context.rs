@@ -1,17 +1,19 @@
 //! The [`RequestContext`] trait: everything a derived context can do, as provided methods over one
-//! generated storage hook.
+//! generated storage hook, and [`Sealed`], which keeps it to derived types.
 
+use std::fmt;
 use std::future::Future;
 
 use tokio::task::LocalKey;
 
-use crate::{Baggage, Carrier, CarrierError, Current, LogValue, Scoped};
+use super::{Current, LogValue, Scoped};
 
 /// A request-scoped, ambient, set-once, read-only context.
 ///
 /// Implemented by `#[derive(RequestContext)]`, which generates the one required item (a hidden
 /// per-type tokio task-local) plus the builder and getters; every method here is ordinary Rust
-/// over that storage. Implementing this trait by hand is not supported.
+/// over that storage. The trait is sealed: only the derive implements it, so every context has
+/// passed the derive's checks (private fields, no interior mutability, `Send + Sync`).
 ///
 /// A value is built once with the generated builder, then entered with [`scope`](Self::scope)
 /// (async) or [`sync_scope`](Self::sync_scope) (blocking code). Inside, code at any depth reads it
@@ -43,7 +45,7 @@ use crate::{Baggage, Carrier, CarrierError, Current, LogValue, Scoped};
     label = "not a request context",
     note = "request contexts are the structs that `#[derive(RequestContext)]`"
 )]
-pub trait RequestContext: Sized + Send + Sync + 'static {
+pub trait RequestContext: Sealed + Sized + Send + Sync + 'static {
     /// The task-local that holds the current value of this type. Generated; not part of the API.
     #[doc(hidden)]
     fn __storage() -> &'static LocalKey<Current<Self>>;
@@ -57,91 +59,8 @@ pub trait RequestContext: Sized + Send + Sync + 'static {
     /// Visits the `#[context(propagate)]` fields (`None` for an `Option` field that is `None`).
     /// Generated when there are some; not part of the API.
     #[doc(hidden)]
-    fn __propagate(&self, visit: &mut dyn FnMut(&'static str, Option<&dyn std::fmt::Display>)) {
+    fn __propagate(&self, visit: &mut dyn FnMut(&'static str, Option<&dyn fmt::Display>)) {
         let _ = visit;
-    }
-
-    /// Writes the `#[context(propagate)]` fields into the carrier's W3C `baggage` entry, so the
-    /// next process (a job worker, the next service) can
-    /// [`extract`](crate#crossing-process-boundaries) them.
-    ///
-    /// Only propagated fields are written, each under its name, through its `Display`; a `None`
-    /// is left out; `sensitive` fields never are (they cannot be marked `propagate`). Baggage
-    /// entries already in the carrier are kept (so inject the baggage you received first to
-    /// forward it), except entries named like a propagated field, which are replaced, or removed
-    /// for a `None`: what crosses under a field's name is always what this context says.
-    ///
-    /// From code running inside a scope, [`inject_current`](crate::inject_current) writes the
-    /// contexts set there, without naming them.
-    ///
-    /// # Errors
-    ///
-    /// The carrier already holds malformed baggage, or the result would exceed the W3C limits
-    /// ([`Baggage::MAX_LEN`], [`Baggage::MAX_ENTRIES`]).
-    ///
-    /// ```
-    /// use std::collections::HashMap;
-    /// use context_runtime::RequestContext;
-    ///
-    /// #[derive(RequestContext)]
-    /// struct Ctx {
-    ///     #[context(propagate)] request_id: String,
-    ///     #[context(propagate)] tenant: u64,
-    ///     user: String,                       // stays in this process
-    ///     #[context(sensitive)] token: String, // never leaves it
-    /// }
-    ///
-    /// let ctx = Ctx::builder()
-    ///     .request_id("r 1".into())
-    ///     .tenant(7)
-    ///     .user("alice".into())
-    ///     .token("s3cr3t".into())
-    ///     .build();
-    /// let mut carrier = HashMap::from([("baggage".to_owned(), "vendor=x".to_owned())]);
-    /// ctx.inject(&mut carrier).unwrap();
-    /// assert_eq!(carrier["baggage"], "vendor=x,request_id=r%201,tenant=7");
-    /// ```
-    fn inject(&self, carrier: &mut (impl Carrier + ?Sized)) -> Result<(), CarrierError> {
-        let mut baggage = Baggage::extract(carrier)?;
-        self.write_baggage(&mut baggage)?;
-        baggage.inject(carrier)
-    }
-
-    /// Sets the `#[context(propagate)]` fields in `baggage` (what [`inject`](Self::inject) does
-    /// before writing it into a carrier).
-    ///
-    /// # Errors
-    ///
-    /// [`CarrierError::TooManyEntries`] when `baggage` is full.
-    ///
-    /// ```
-    /// use context_runtime::{Baggage, RequestContext};
-    ///
-    /// #[derive(RequestContext)]
-    /// struct Ctx {
-    ///     #[context(propagate)] tenant: u64,
-    ///     #[context(propagate)] user: Option<String>,
-    /// }
-    ///
-    /// let mut baggage = Baggage::parse("tenant=1,user=mallory,vendor=x").unwrap();
-    /// Ctx::builder().tenant(7).build().write_baggage(&mut baggage).unwrap();
-    /// assert_eq!(baggage.to_string(), "tenant=7,vendor=x"); // no user: none sent on
-    /// ```
-    fn write_baggage(&self, baggage: &mut Baggage) -> Result<(), CarrierError> {
-        let mut result = Ok(());
-        self.__propagate(&mut |field, value| {
-            if result.is_err() {
-                return;
-            }
-            match value {
-                Some(value) => result = baggage.insert_field(field, value.to_string()),
-                // Not forwarded: an entry of this name would not be this context's word.
-                None => {
-                    baggage.remove(field);
-                }
-            }
-        });
-        result
     }
 
     /// Runs `fut` with `self` as the current context of this type: every poll of `fut` sees it.
@@ -196,7 +115,10 @@ pub trait RequestContext: Sized + Send + Sync + 'static {
     /// ```
     #[track_caller]
     fn current() -> Current<Self> {
-        Self::try_current().unwrap_or_else(|| not_set::<Self>())
+        match Self::try_current() {
+            Some(current) => current,
+            None => not_set::<Self>(),
+        }
     }
 
     /// Like [`current`](Self::current), but `None` outside any scope of this type.
@@ -243,6 +165,17 @@ pub trait RequestContext: Sized + Send + Sync + 'static {
         Self::__storage().try_with(|current| f(current)).ok()
     }
 }
+
+/// The seal of [`RequestContext`]: `#[derive(RequestContext)]` implements it beside the trait, after
+/// its checks. Not public API (reached through `__private`); a hand-written impl of
+/// `RequestContext` stops here, with this advice.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a request context: `RequestContext` is only implemented by its derive",
+    label = "not derived",
+    note = "write `#[derive(RequestContext)]` on the struct: the derive checks that a context is \
+            frozen (private fields, no interior mutability, `Send + Sync`) before it implements the trait"
+)]
+pub trait Sealed {}
 
 /// The panic of `with` / `current` outside a scope: names the type and says what to do.
 #[cold]

@@ -7,7 +7,7 @@ use std::task::{Context, Poll};
 
 use tokio::task::futures::TaskLocalFuture;
 
-use crate::Current;
+use super::{Current, short_type_name};
 
 pin_project_lite::pin_project! {
     /// A future that runs its inner future with a context value set, returned by
@@ -55,7 +55,7 @@ impl<T: 'static, F: Future> Future for Scoped<T, F> {
 impl<T: 'static, F> fmt::Debug for Scoped<T, F> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Scoped")
-            .field("context", &crate::context::short_type_name::<T>())
+            .field("context", &short_type_name::<T>())
             .finish_non_exhaustive()
     }
 }

@@ -3,8 +3,7 @@
 
 use opentelemetry::propagation::{Extractor, Injector, TextMapPropagator, text_map_propagator};
 
-use crate::baggage::BAGGAGE;
-use crate::{Baggage, Carrier, carrier};
+use super::{BAGGAGE, Baggage, Carrier, write_current};
 
 /// An OpenTelemetry [`TextMapPropagator`] for request contexts: injects the
 /// `#[context(propagate)]` fields of every context set here as the W3C `baggage` header, and
@@ -18,8 +17,8 @@ use crate::{Baggage, Carrier, carrier};
 ///
 /// The propagator API cannot report errors: baggage that exceeds the W3C limits is not injected,
 /// and malformed incoming baggage is not extracted. Use
-/// [`RequestContext::inject`](crate::RequestContext::inject) and the generated `extract` where
-/// you need the [`CarrierError`](crate::CarrierError). Use this propagator in place of
+/// the generated `inject` and `extract` where you need the
+/// [`CarrierError`](super::CarrierError). Use this propagator in place of
 /// OpenTelemetry's own `BaggagePropagator`, not beside it: both write the `baggage` header.
 ///
 /// ```
@@ -85,7 +84,7 @@ impl Default for ContextPropagator {
 impl TextMapPropagator for ContextPropagator {
     fn inject_context(&self, cx: &opentelemetry::Context, injector: &mut dyn Injector) {
         let mut baggage = cx.get::<Baggage>().cloned().unwrap_or_default();
-        if carrier::write_current(&mut baggage).is_ok() {
+        if write_current(&mut baggage).is_ok() {
             // Too large: dropped whole, never truncated (the spec forbids partial entries).
             let _ = baggage.inject(&mut InjectorCarrier(injector));
         }

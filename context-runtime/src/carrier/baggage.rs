@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use std::fmt::{self, Write as _};
 use std::str::FromStr;
 
-use crate::CarrierError;
+use super::{Carrier, CarrierError};
 
 /// The name of the W3C Baggage header, and the key of the entry list in any text-map carrier.
 ///
@@ -27,8 +27,8 @@ pub const BAGGAGE: &str = "baggage";
 /// [`CarrierError`]; it never panics.
 ///
 /// A context's `#[context(propagate)]` fields are entries named after the fields
-/// ([`RequestContext::inject`](crate::RequestContext::inject) writes them, the generated
-/// `extract` / `from_baggage` read them). Entries of other producers are kept, in order, so a
+/// (the generated `inject` writes them, the generated `extract` / `from_baggage` read
+/// them). Entries of other producers are kept, in order, so a
 /// service can forward what it received.
 ///
 /// ```
@@ -253,7 +253,7 @@ impl Baggage {
     /// assert_eq!(Baggage::extract(&carrier).unwrap().get("tenant"), Some("7"));
     /// assert!(Baggage::extract(&HashMap::new()).unwrap().is_empty());
     /// ```
-    pub fn extract(carrier: &(impl crate::Carrier + ?Sized)) -> Result<Self, CarrierError> {
+    pub fn extract(carrier: &(impl Carrier + ?Sized)) -> Result<Self, CarrierError> {
         // Several headers are one list (RFC 7230), limits included.
         let mut list = String::new();
         carrier.get_all(BAGGAGE, &mut |value| {
@@ -280,7 +280,7 @@ impl Baggage {
     /// Baggage::parse("tenant=7").unwrap().inject(&mut carrier).unwrap();
     /// assert_eq!(carrier["baggage"], "tenant=7");
     /// ```
-    pub fn inject(&self, carrier: &mut (impl crate::Carrier + ?Sized)) -> Result<(), CarrierError> {
+    pub fn inject(&self, carrier: &mut (impl Carrier + ?Sized)) -> Result<(), CarrierError> {
         if self.is_empty() {
             return Ok(());
         }
@@ -417,7 +417,7 @@ fn trim_ows(text: &str) -> &str {
 }
 
 /// Writes `text` percent-encoded: every byte that is not a baggage octet, and `%` itself.
-pub(crate) struct Encoder<'a, W>(pub(crate) &'a mut W);
+struct Encoder<'a, W>(&'a mut W);
 
 impl<W: fmt::Write> fmt::Write for Encoder<'_, W> {
     fn write_str(&mut self, text: &str) -> fmt::Result {

@@ -1,0 +1,97 @@
+//! [`CarrierError`]: why a context could not be carried.
+
+use std::fmt;
+
+use super::Baggage;
+
+/// Why a context could not be carried: read from, or written to, a carrier.
+///
+/// `Display` says what happened and what to do; no variant holds the offending value (it may be
+/// hostile, or large). With the `http` feature it is a `Refusal` of `ContextLayer`: 400 Bad
+/// Request, with the message as the body.
+///
+/// ```
+/// use std::collections::HashMap;
+/// use context_runtime::{CarrierError, RequestContext};
+///
+/// #[derive(RequestContext)]
+/// struct Ctx {
+///     #[context(propagate)]
+///     tenant: u64,
+/// }
+///
+/// let carrier = HashMap::from([("baggage".to_owned(), "tenant=seven".to_owned())]);
+/// let error = Ctx::extract(&carrier).err().unwrap();
+/// assert!(matches!(error, CarrierError::Invalid { field: "tenant", .. }));
+/// assert_eq!(
+///     error.to_string(),
+///     "the carrier's `tenant` could not be read: invalid digit found in string"
+/// );
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CarrierError {
+    /// A required propagated field is not in the carrier.
+    Missing {
+        /// The field's name (its baggage key).
+        field: &'static str,
+    },
+    /// A propagated field's value did not parse as the field's type.
+    Invalid {
+        /// The field's name (its baggage key).
+        field: &'static str,
+        /// The type's parse error, as text.
+        reason: String,
+    },
+    /// A propagated field is in the carrier more than once: which one to believe is ambiguous,
+    /// so neither is.
+    Duplicate {
+        /// The field's name (its baggage key).
+        field: &'static str,
+    },
+    /// The `baggage` list is not valid W3C Baggage.
+    Malformed {
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// The `baggage` list is longer than [`Baggage::MAX_LEN`] bytes.
+    TooLarge {
+        /// Its length in bytes (at least this).
+        len: usize,
+    },
+    /// The `baggage` list has more than [`Baggage::MAX_ENTRIES`] entries.
+    TooManyEntries,
+}
+
+impl fmt::Display for CarrierError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Missing { field } => write!(
+                f,
+                "the carrier has no `{field}`: the sender must `inject` a context whose \
+                 `{field}` is `#[context(propagate)]`"
+            ),
+            Self::Invalid { field, reason } => {
+                write!(f, "the carrier's `{field}` could not be read: {reason}")
+            }
+            Self::Duplicate { field } => write!(
+                f,
+                "the carrier has `{field}` more than once: refusing to guess which one is meant"
+            ),
+            Self::Malformed { reason } => write!(f, "malformed baggage: {reason}"),
+            Self::TooLarge { len } => write!(
+                f,
+                "the baggage is {len} bytes, more than the {} a service must accept: propagate \
+                 fewer or shorter fields",
+                Baggage::MAX_LEN
+            ),
+            Self::TooManyEntries => write!(
+                f,
+                "the baggage has more than {} entries, the most the W3C Baggage grammar allows",
+                Baggage::MAX_ENTRIES
+            ),
+        }
+    }
+}
+
+impl std::error::Error for CarrierError {}

@@ -1,0 +1,143 @@
+//! The client side: [`PropagateLayer`] sends the propagated fields of the contexts set at each
+//! call on to the next service.
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use http::Request;
+use tower_layer::Layer;
+use tower_service::Service;
+
+use crate::{CarrierError, inject_current};
+
+/// A tower layer for HTTP clients: every request sent from inside a context carries the
+/// `#[context(propagate)]` fields of every context set there in its `baggage` header (see
+/// [`inject_current`]), for the next service's [`ContextLayer`] to
+/// `extract`.
+///
+/// Baggage already on the request is kept (entries named like a propagated field are replaced);
+/// a request sent outside any context is sent unchanged. Works with any tower HTTP client
+/// (hyper-util's `Client`, `tower::service_fn` over hyper).
+///
+/// ```
+/// use context_runtime::{PropagateLayer, RequestContext};
+/// use http::{Request, Response};
+/// use tower::{ServiceBuilder, ServiceExt};
+///
+/// #[derive(RequestContext)]
+/// struct RequestCtx {
+///     #[context(propagate)] tenant: u64,
+///     #[context(sensitive)] token: String,
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// // a client that shows what it would send
+/// let client = ServiceBuilder::new()
+///     .layer(PropagateLayer::new())
+///     .service_fn(|request: Request<()>| async move {
+///         Ok::<_, std::convert::Infallible>(Response::new(request.headers().clone()))
+///     });
+///
+/// let ctx = RequestCtx::builder().tenant(7).token("s3cr3t".into()).build();
+/// let sent = ctx.scope(client.oneshot(Request::new(()))).await.unwrap().into_body();
+/// assert_eq!(sent["baggage"], "tenant=7"); // no token
+/// # }
+/// ```
+#[derive(Clone, Copy, Debug, Default)]
+pub struct PropagateLayer {
+    _private: (),
+}
+
+impl PropagateLayer {
+    /// A layer that sends the current contexts' propagated fields on.
+    pub const fn new() -> Self {
+        Self { _private: () }
+    }
+}
+
+impl<S> Layer<S> for PropagateLayer {
+    type Service = PropagateService<S>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        PropagateService { inner }
+    }
+}
+
+/// The service of [`PropagateLayer`].
+#[derive(Clone, Debug)]
+pub struct PropagateService<S> {
+    inner: S,
+}
+
+/// A boxed error, what [`PropagateService`] fails with: the inner client's error, or the
+/// [`CarrierError`] that stopped a request before it was sent (it already held malformed
+/// baggage, or the contexts' fields exceed the W3C limits).
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+impl<S, ReqBody> Service<Request<ReqBody>> for PropagateService<S>
+where
+    S: Service<Request<ReqBody>>,
+    S::Error: Into<BoxError>,
+{
+    type Response = S::Response;
+    type Error = BoxError;
+    type Future = PropagateFuture<S::Future>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), BoxError>> {
+        self.inner.poll_ready(cx).map_err(Into::into)
+    }
+
+    fn call(&mut self, mut request: Request<ReqBody>) -> Self::Future {
+        let state = match inject_current(request.headers_mut()) {
+            Ok(()) => Sending::Sent {
+                future: self.inner.call(request),
+            },
+            Err(error) => Sending::Refused { error: Some(error) },
+        };
+        PropagateFuture { state }
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// The future of [`PropagateService`]: the inner client's response, or the error that kept
+    /// the request from being sent.
+    pub struct PropagateFuture<Fut> {
+        #[pin]
+        state: Sending<Fut>,
+    }
+}
+
+pin_project_lite::pin_project! {
+    #[project = SendingProjection]
+    enum Sending<Fut> {
+        Sent { #[pin] future: Fut },
+        Refused { error: Option<CarrierError> },
+    }
+}
+
+impl<Fut> fmt::Debug for PropagateFuture<Fut> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PropagateFuture").finish_non_exhaustive()
+    }
+}
+
+impl<Fut, R, E> Future for PropagateFuture<Fut>
+where
+    Fut: Future<Output = Result<R, E>>,
+    E: Into<BoxError>,
+{
+    type Output = Result<R, BoxError>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match self.project().state.project() {
+            SendingProjection::Sent { future } => future.poll(cx).map_err(Into::into),
+            SendingProjection::Refused { error } => match error.take() {
+                Some(error) => Poll::Ready(Err(error.into())),
+                None => panic!("`PropagateFuture` polled after completion"),
+            },
+        }
+    }
+}

@@ -1,0 +1,100 @@
+//! What `#[with_context]` wraps spawn arguments in. Not public API.
+//!
+//! At a spawn call the generated code evaluates the argument, then asks its type which bind it
+//! needs: `(&&Probe::of(&arg)).__kind().bind(capture, arg)`. Method resolution tries
+//! [`AsFuture`](AsFuture) first, then [`AsClosure`](AsClosure), then
+//! [`AsOther`](AsOther); the generated code imports only the traits that fit the call
+//! (`tokio::spawn` takes futures, `spawn_blocking` closures, `.spawn(..)` either). An argument
+//! that fits none is passed through untouched, and `capture` is not even called: the compiler
+//! then reports a wrong argument exactly as it would without the attribute, and a method that
+//! merely shares the name `spawn` keeps working.
+
+use std::future::Future;
+use std::marker::PhantomData;
+
+use super::Enter;
+use crate::{Current, RequestContext};
+
+/// One named context type's value at the spawn call (`#[with_context(T)]`).
+pub fn capture<T: RequestContext>() -> Option<Current<T>> {
+    T::try_current()
+}
+
+/// Carries the type of a spawn call's argument, and nothing else.
+pub struct Probe<T>(PhantomData<fn() -> T>);
+
+impl<T> Probe<T> {
+    pub fn of(_: &T) -> Self {
+        Self(PhantomData)
+    }
+}
+
+impl<T> Clone for Probe<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for Probe<T> {}
+
+/// Chosen first: the argument is a future.
+pub trait AsFuture {
+    fn __kind(&self) -> FutureKind;
+}
+
+impl<F: Future> AsFuture for &Probe<F> {
+    fn __kind(&self) -> FutureKind {
+        FutureKind
+    }
+}
+
+/// Chosen next: the argument is a closure without parameters.
+pub trait AsClosure<R> {
+    fn __kind(&self) -> ClosureKind;
+}
+
+impl<F: FnOnce() -> R, R> AsClosure<R> for Probe<F> {
+    fn __kind(&self) -> ClosureKind {
+        ClosureKind
+    }
+}
+
+/// Chosen last: anything else.
+pub trait AsOther {
+    fn __kind(self) -> OtherKind;
+}
+
+impl<T> AsOther for Probe<T> {
+    fn __kind(self) -> OtherKind {
+        OtherKind
+    }
+}
+
+pub struct FutureKind;
+
+impl FutureKind {
+    pub fn bind<S: Enter, F: Future>(self, capture: impl FnOnce() -> S, future: F) -> S::Scoped<F> {
+        capture().scope(future)
+    }
+}
+
+pub struct ClosureKind;
+
+impl ClosureKind {
+    pub fn bind<S: Enter, F: FnOnce() -> R, R>(
+        self,
+        capture: impl FnOnce() -> S,
+        f: F,
+    ) -> impl FnOnce() -> R {
+        let mut contexts = capture();
+        move || contexts.enter(f)
+    }
+}
+
+pub struct OtherKind;
+
+impl OtherKind {
+    pub fn bind<S, T>(self, _: impl FnOnce() -> S, value: T) -> T {
+        value
+    }
+}
