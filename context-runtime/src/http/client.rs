@@ -14,7 +14,7 @@ use crate::{CarrierError, inject_current};
 
 /// A tower layer for HTTP clients: every request sent from inside a context carries the
 /// `#[context(propagate)]` fields of every context set there in its `baggage` header (see
-/// [`inject_current`]), for the next service's [`ContextLayer`] to
+/// [`inject_current`]), for the next service's [`ContextLayer`](super::ContextLayer) to
 /// `extract`.
 ///
 /// Baggage already on the request is kept (entries named like a propagated field are replaced);

@@ -98,7 +98,7 @@ impl<B: From<String>> Refusal<B> for CarrierError {
 /// ```
 ///
 /// Behind another service of ours, the context comes from the request's `baggage` (written by
-/// [`PropagateLayer`] upstream) and a request without it is refused with the [`CarrierError`].
+/// [`PropagateLayer`](super::PropagateLayer) upstream) and a request without it is refused with the [`CarrierError`].
 /// The `&RequestId` argument is then this hop's own id (the one echoed to the caller), while a
 /// propagated `request_id` field holds the id of the request that started it all: keep both if
 /// you log per hop, or only the propagated one.
