@@ -92,7 +92,7 @@ async fn aborted_and_timed_out_scopes_free_their_context() {
     for i in 0..1_000 {
         handles.push(tokio::spawn(request(&format!("r-{i}"), &LIVE).scope(
             async {
-                tokio::time::sleep(Duration::from_secs(3600)).await;
+                tokio::time::sleep(Duration::from_hours(1)).await;
             },
         )));
     }
@@ -107,7 +107,7 @@ async fn aborted_and_timed_out_scopes_free_their_context() {
     for i in 0..1_000 {
         let timed_out = tokio::time::timeout(
             Duration::from_millis(1),
-            request(&format!("t-{i}"), &LIVE).scope(tokio::time::sleep(Duration::from_secs(3600))),
+            request(&format!("t-{i}"), &LIVE).scope(tokio::time::sleep(Duration::from_hours(1))),
         )
         .await;
         assert!(timed_out.is_err());
