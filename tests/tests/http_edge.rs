@@ -184,6 +184,7 @@ fn serve_and_request() -> HashMap<u64, (StatusCode, String, String)> {
 fn every_line_a_request_causes_carries_its_id() {
     let lines = logs::capture_json();
     let responses = serve_and_request();
+    assert_eq!(responses.len(), usize::try_from(REQUESTS).expect("small"));
 
     let mut refused = 0;
     for (i, (status, echoed, body)) in &responses {
@@ -201,6 +202,7 @@ fn every_line_a_request_causes_carries_its_id() {
             }
         }
     }
+    assert_eq!(refused, REQUESTS / 10, "every tenth request has no tenant");
     assert_eq!(
         HANDLED.load(Ordering::Relaxed),
         REQUESTS - refused,

@@ -1,17 +1,18 @@
 //! A panic inside a scope leaves no trace: the outer value is back, the worker thread carries no
 //! context afterwards, and the context is readable again right after a caught panic.
 
-use std::collections::HashSet;
 use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::Pin;
-use std::sync::{Arc, Barrier};
 use std::task::{Context, Poll};
 
 use context_runtime::RequestContext;
 
 mod common;
-use common::{RequestCtx, request, request_id};
+use common::{RequestCtx, probe_every_worker, request, request_id};
+
+/// How long any one task may take to finish before the suite fails instead of hanging.
+const STALL: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// Turns a panic during a poll into `Err`, like `futures::FutureExt::catch_unwind`.
 struct CatchUnwind<F>(Pin<Box<F>>);
@@ -29,15 +30,25 @@ impl<F: Future> Future for CatchUnwind<F> {
     }
 }
 
+/// The message of the panic `caught` holds; fails if there was none.
+fn panicked_with<T>(caught: std::thread::Result<T>) -> String {
+    let Err(payload) = caught else {
+        panic!("it did not panic")
+    };
+    common::panic_message(&*payload)
+        .expect("a text message")
+        .to_owned()
+}
+
 #[test]
 fn panic_in_sync_scope_restores_the_outer_value() {
     request("outer").sync_scope(|| {
         let caught = catch_unwind(|| request("inner").sync_scope(|| panic!("boom in inner")));
-        assert!(caught.is_err());
+        assert_eq!(panicked_with(caught), "boom in inner");
         assert_eq!(request_id().as_deref(), Some("outer"));
     });
     let caught = catch_unwind(|| request("only").sync_scope(|| panic!("boom")));
-    assert!(caught.is_err());
+    assert_eq!(panicked_with(caught), "boom");
     assert_eq!(request_id(), None);
 }
 
@@ -50,7 +61,7 @@ async fn panic_in_async_scope_restores_the_outer_value() {
                 panic!("boom after an await");
             });
             let caught = CatchUnwind(Box::pin(inner)).await;
-            assert!(caught.is_err());
+            assert_eq!(panicked_with(caught), "boom after an await");
             assert_eq!(request_id().as_deref(), Some("outer"));
         })
         .await;
@@ -61,35 +72,12 @@ async fn panic_in_async_scope_restores_the_outer_value() {
 fn panic_inside_with_leaves_the_context_readable() {
     request("r-1").sync_scope(|| {
         let caught = catch_unwind(|| RequestCtx::with(|_| panic!("boom in a reader")));
-        assert!(caught.is_err());
+        assert_eq!(panicked_with(caught), "boom in a reader");
         assert_eq!(request_id().as_deref(), Some("r-1"));
     });
 }
 
 const WORKERS: usize = 4;
-
-/// Runs one task on every worker thread at once (each blocks on a barrier until all are there)
-/// and returns what each saw: its thread and whether any `RequestCtx` was set.
-async fn probe_every_worker() -> Vec<(std::thread::ThreadId, bool)> {
-    let barrier = Arc::new(Barrier::new(WORKERS));
-    let probes: Vec<_> = (0..WORKERS)
-        .map(|_| {
-            let barrier = Arc::clone(&barrier);
-            tokio::spawn(async move {
-                barrier.wait();
-                (
-                    std::thread::current().id(),
-                    RequestCtx::try_current().is_some(),
-                )
-            })
-        })
-        .collect();
-    let mut seen = Vec::new();
-    for probe in probes {
-        seen.push(probe.await.expect("probe"));
-    }
-    seen
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn panicking_tasks_leave_no_context_on_any_worker() {
@@ -103,19 +91,26 @@ async fn panicking_tasks_leave_no_context_on_any_worker() {
     }
     let mut panicked = 0;
     for (i, task) in tasks.into_iter().enumerate() {
-        match task.await {
+        let joined = tokio::time::timeout(STALL, task)
+            .await
+            .unwrap_or_else(|_| panic!("request {i} did not finish within {STALL:?}"));
+        match joined {
             Ok(seen) => assert_eq!(seen, Some(format!("r-{i}"))),
             Err(error) => {
-                assert!(error.is_panic());
+                assert!(error.is_panic(), "request {i}: {error}");
+                let message = error.into_panic();
+                assert_eq!(
+                    common::panic_message(&*message),
+                    Some(format!("request {i} failed").as_str()),
+                    "request {i} failed for the expected reason"
+                );
                 panicked += 1;
             }
         }
     }
     assert_eq!(panicked, 100);
 
-    let probes = probe_every_worker().await;
-    let threads: HashSet<_> = probes.iter().map(|(thread, _)| *thread).collect();
-    assert_eq!(threads.len(), WORKERS, "every worker was probed");
+    let probes = probe_every_worker(WORKERS, || RequestCtx::try_current().is_some()).await;
     assert!(
         probes.iter().all(|(_, has_context)| !has_context),
         "a worker still carries a context: {probes:?}"

@@ -245,22 +245,28 @@ async fn join_set_with_abort_leaves_the_parent_untouched() {
     assert_eq!(parent_sees.as_deref(), Some("r-abort"));
 }
 
+/// The message a child panicked with; fails if it did not panic.
+fn panic_message<T: std::fmt::Debug>(joined: Result<T, tokio::task::JoinError>) -> String {
+    let error = joined.expect_err("the child panicked");
+    assert!(error.is_panic(), "{error}");
+    common::panic_message(&*error.into_panic())
+        .expect("a text message")
+        .to_owned()
+}
+
+/// Children that read the context and then panic, saying what they read.
 #[with_context]
-async fn child_panics() -> (bool, Option<String>) {
-    let child = tokio::spawn(async {
-        assert!(
-            request_id().is_none(),
-            "the child sees the context, then fails"
-        );
-    });
-    let panicked = child.await.is_err_and(|error| error.is_panic());
-    let blocking = tokio::task::spawn_blocking(|| panic!("blocking child fails"));
-    (panicked && blocking.await.is_err(), request_id())
+async fn child_panics() -> (String, String, Option<String>) {
+    let child = tokio::spawn(async { panic!("child saw {:?}", request_id()) });
+    let task = panic_message(child.await);
+    let blocking = tokio::task::spawn_blocking(|| panic!("blocking child saw {:?}", request_id()));
+    (task, panic_message(blocking.await), request_id())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_panicking_child_does_not_disturb_the_parent() {
-    let (children_panicked, parent_sees) = request("r-panic").scope(child_panics()).await;
-    assert!(children_panicked);
+    let (task, blocking, parent_sees) = request("r-panic").scope(child_panics()).await;
+    assert_eq!(task, r#"child saw Some("r-panic")"#);
+    assert_eq!(blocking, r#"blocking child saw Some("r-panic")"#);
     assert_eq!(parent_sees.as_deref(), Some("r-panic"));
 }
