@@ -54,7 +54,7 @@ fn check(expected: u64) {
     }
 }
 
-const LONG: Duration = Duration::from_secs(3600);
+const LONG: Duration = Duration::from_hours(1);
 
 /// Every injected panic's message starts with this, so the panic hook silences those and only
 /// those: a failed assertion still prints.
