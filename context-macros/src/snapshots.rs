@@ -29,7 +29,7 @@ fn expand_file(source: &str) -> String {
             attrs.retain(|attr| !attr.path().is_ident("derive"));
             let input: syn::DeriveInput = syn::parse2(item.to_token_stream()).expect("a struct");
             output.extend(item.to_token_stream());
-            output.extend(crate::expand::derive(&input));
+            output.extend(crate::derive::derive(&input));
         } else {
             output.extend(item.to_token_stream());
         }
