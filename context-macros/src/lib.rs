@@ -8,7 +8,7 @@
 //!   user errors) or `fallback` (what an unusable shape still gets, so its uses type-check and
 //!   the real error is the only one).
 //! - `with_context/`: `args` (the attribute's arguments) → `item` (what it may go on) →
-//!   `rewrite` (the body visitor).
+//!   `rewrite` (the body visitor) with `bind` (what a rewritten spawn call becomes).
 //!
 //! Shared: `ctxt` collects every user error of one invocation, so all are reported in one
 //! compile; `rules` holds the policy tables the checks read (reserved names, the well-known
