@@ -283,7 +283,10 @@ const _: () = {
         pub fn inject(
             &self,
             carrier: &mut (impl ::context_runtime::__private::Carrier + ?::core::marker::Sized),
-        ) -> ::core::result::Result<(), ::context_runtime::__private::CarrierError> {
+        ) -> ::core::result::Result<(), ::context_runtime::__private::CarrierError>
+        where
+            for<'__a> Self: ::context_runtime::__private::RequestContext,
+        {
             ::context_runtime::__private::inject(self, carrier)
         }
         /// Sets the `#[context(propagate)]` fields in `baggage` (what `inject` does before
@@ -296,7 +299,10 @@ const _: () = {
         pub fn write_baggage(
             &self,
             baggage: &mut ::context_runtime::__private::Baggage,
-        ) -> ::core::result::Result<(), ::context_runtime::__private::CarrierError> {
+        ) -> ::core::result::Result<(), ::context_runtime::__private::CarrierError>
+        where
+            for<'__a> Self: ::context_runtime::__private::RequestContext,
+        {
             ::context_runtime::__private::write_baggage(self, baggage)
         }
     }

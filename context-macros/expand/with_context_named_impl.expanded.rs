@@ -1,9 +1,5 @@
 impl OrderService {
     fn enqueue(&self, job: Job) {
-        const _: () = {
-            let _ = ::context_runtime::__private::bind::capture::<RequestCtx>;
-            let _ = ::context_runtime::__private::bind::capture::<TenantCtx>;
-        };
         let _ = vec![
             tokio::spawn(match self.queue.push(job) { __context_arg => {
             #[allow(unused_imports)] use ::context_runtime::__private::bind:: { AsFuture
@@ -14,12 +10,7 @@ impl OrderService {
             __context_arg) } })
         ];
     }
-    async fn nothing_to_rewrite(&self) {
-        const _: () = {
-            let _ = ::context_runtime::__private::bind::capture::<RequestCtx>;
-            let _ = ::context_runtime::__private::bind::capture::<TenantCtx>;
-        };
-    }
+    async fn nothing_to_rewrite(&self) {}
 }
 const _: () = {
     let _ = ::context_runtime::__private::bind::capture::<RequestCtx>;

@@ -2,8 +2,9 @@
 //! compared with `expand/NAME.expanded.rs`, pretty-printed, so a reviewer sees exactly what the
 //! macros emit and a change to the output shows up in the diff.
 //!
-//! `UPDATE_EXPANSIONS=1 cargo test -p context-macros` rewrites the `.expanded.rs` files (a missing
-//! one is always written).
+//! `UPDATE_EXPANSIONS=1 cargo test -p context-macros` writes the `.expanded.rs` files. Without it
+//! (CI never sets it) a changed or missing snapshot fails the test: a new input needs its
+//! snapshot committed, reviewed like any other.
 
 use std::path::Path;
 
@@ -29,7 +30,7 @@ fn expand_file(source: &str) -> String {
             attrs.retain(|attr| !attr.path().is_ident("derive"));
             let input: syn::DeriveInput = syn::parse2(item.to_token_stream()).expect("a struct");
             output.extend(item.to_token_stream());
-            output.extend(crate::expand::derive(&input));
+            output.extend(crate::derive::derive(&input));
         } else {
             output.extend(item.to_token_stream());
         }
@@ -70,18 +71,29 @@ fn expansions_match_their_snapshots() {
         "no snapshot inputs in {}",
         dir.display()
     );
-    let mut mismatches = Vec::new();
+    let mut mismatches: Vec<String> = std::fs::read_dir(&dir)
+        .expect("expand/ exists")
+        .map(|entry| entry.expect("a directory entry").path())
+        .filter(|path| path.to_string_lossy().ends_with(".expanded.rs"))
+        .filter(|snapshot| !inputs.contains(&snapshot.with_extension("").with_extension("rs")))
+        .map(|snapshot| format!("{} (its input is gone: delete it)", snapshot.display()))
+        .collect();
     for input in &inputs {
         let expanded = expand_file(&std::fs::read_to_string(input).expect("readable"));
         let snapshot = input.with_extension("expanded.rs");
+        if update {
+            std::fs::write(&snapshot, expanded).expect("writable");
+            continue;
+        }
         match std::fs::read_to_string(&snapshot) {
             Ok(expected) if expected == expanded => {}
-            Ok(_) if !update => mismatches.push(snapshot.display().to_string()),
-            _ => std::fs::write(&snapshot, expanded).expect("writable"),
+            Ok(_) => mismatches.push(format!("{} (changed)", snapshot.display())),
+            Err(_) => mismatches.push(format!("{} (missing)", snapshot.display())),
         }
     }
     assert!(
         mismatches.is_empty(),
-        "expansion changed: {mismatches:?}; review it, then run with UPDATE_EXPANSIONS=1 to accept"
+        "expansion snapshots differ: {mismatches:?}; review the expansion, then run with \
+         UPDATE_EXPANSIONS=1 to write them"
     );
 }

@@ -2,7 +2,7 @@
 //! or the context types to carry, plus `crate = path` for re-exporters.
 
 use proc_macro2::TokenStream;
-use quote::{ToTokens, quote};
+use quote::ToTokens;
 use syn::parse::{Parse, ParseStream, Parser};
 use syn::punctuated::Punctuated;
 use syn::{LitStr, Path, Token};
@@ -91,9 +91,8 @@ pub(crate) fn parse(cx: &mut Ctxt, tokens: TokenStream) -> Option<Args> {
             Arg::Crate(path) => krate = Some(path),
         }
     }
-    let krate = krate.map_or_else(|| quote!(::context_runtime), ToTokens::into_token_stream);
     Some(Args {
         types,
-        private: quote!(#krate::__private),
+        private: crate::private_path(krate.as_ref()),
     })
 }

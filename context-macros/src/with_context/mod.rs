@@ -2,10 +2,12 @@
 //! block or inline module) so that the spawned work runs inside the contexts set at the call.
 //!
 //! Pipeline: `args` (parse the attribute's arguments), `item` (accept the item or explain why
-//! not), `rewrite` (the body visitor). On any error the user's item is emitted unchanged next to
-//! the error, so the rest of the crate keeps compiling and IDEs keep working.
+//! not), `rewrite` (the body visitor), which asks `bind` what a spawn call's argument becomes.
+//! On any error the user's item is emitted unchanged next to the error, so the rest of the crate
+//! keeps compiling and IDEs keep working.
 
 mod args;
+mod bind;
 mod item;
 mod rewrite;
 

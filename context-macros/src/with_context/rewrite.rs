@@ -1,77 +1,37 @@
-//! The body visitor: wraps the argument of every spawn call so that it carries a snapshot of the
-//! contexts taken at the call. Closures and async blocks are visited; nested items are not (they
+//! The body visitor: wraps the argument of every spawn call (as `bind` says) so that it carries
+//! the contexts taken at the call. Closures and async blocks are visited; nested items are not (they
 //! are other functions, with their own attribute or none). Macro invocations whose arguments are
 //! comma-separated expressions (`vec![..]`, `assert!(..)`, `tokio::join!(..)`) are visited too;
 //! macros with a syntax of their own (`tokio::select!`) are token soup and are left alone.
 
 use proc_macro2::TokenStream;
-use quote::{quote, quote_spanned};
+use quote::quote;
 use syn::parse::Parser;
 use syn::punctuated::Punctuated;
-use syn::spanned::Spanned;
 use syn::visit_mut::{self, VisitMut};
 use syn::{Block, Expr, ImplItem, Item, Macro, Path, Token, TraitItem};
 
 use super::args::Args;
+use super::bind::{self, Takes};
 
-/// Rewrites every function body in `item`. With named types, an impl block, trait or module
-/// gets the type checks beside it too, in case it holds no function body.
+/// Rewrites every function body in `item`, and checks the named types once: at the top of a
+/// function's body (the attribute may be on a method, where nothing can go beside it), beside an
+/// impl block, a trait or a module.
 pub(crate) fn rewrite(args: &Args, item: &mut Item) -> Option<TokenStream> {
-    let mut rewriter = Rewriter {
-        capture: capture(args),
-        args,
-        rewritten: 0,
-    };
+    let mut rewriter = Rewriter { args, rewritten: 0 };
     rewriter.item(item);
-    match item {
-        Item::Fn(_) => None,
-        _ => type_checks(args),
+    let check = bind::type_check(args);
+    if let (Item::Fn(function), Some(check)) = (&mut *item, &check) {
+        function.block.stmts.insert(0, syn::parse_quote!(#check));
+        return None;
     }
-}
-
-/// What a spawn call takes at the rewritten argument.
-#[derive(Clone, Copy)]
-enum Takes {
-    Future,
-    Closure,
-    /// Depends on the receiver: decided by the argument's type.
-    Either,
+    check
 }
 
 struct Rewriter<'a> {
     args: &'a Args,
-    /// The expression that takes the snapshot at a spawn call.
-    capture: TokenStream,
     /// Spawn calls rewritten so far.
     rewritten: usize,
-}
-
-/// The function that takes the snapshot at a spawn call (called only if the argument is bound).
-fn capture(args: &Args) -> TokenStream {
-    let private = &args.private;
-    if args.types.is_empty() {
-        return quote!(#private::Snapshot::capture);
-    }
-    // A typed capture, `(Option<Current<A>>, (Option<Current<B>>, ()))`: no dynamic dispatch.
-    let captured = args.types.iter().rev().fold(quote!(()), |rest, ty| {
-        let one = quote_spanned!(ty.span()=> #private::bind::capture::<#ty>());
-        quote!((#one, #rest))
-    });
-    quote!(|| #captured)
-}
-
-/// With named types: proves each is a context type, at its name in the attribute, even where
-/// nothing is spawned.
-pub(crate) fn type_checks(args: &Args) -> Option<TokenStream> {
-    if args.types.is_empty() {
-        return None;
-    }
-    let private = &args.private;
-    let checks = args
-        .types
-        .iter()
-        .map(|ty| quote_spanned!(ty.span()=> let _ = #private::bind::capture::<#ty>;));
-    Some(quote!(const _: () = { #(#checks)* };))
 }
 
 impl Rewriter<'_> {
@@ -103,31 +63,13 @@ impl Rewriter<'_> {
         }
     }
 
-    /// Rewrites the spawn calls of one function body; with named types, also checks them there.
+    /// Rewrites the spawn calls of one function body.
     fn body(&mut self, block: &mut Block) {
         self.visit_block_mut(block);
-        if let Some(checks) = type_checks(self.args) {
-            block.stmts.insert(0, syn::parse_quote!(#checks));
-        }
     }
 
     fn wrap(&mut self, takes: Takes, arg: &mut Expr) {
-        let (private, capture) = (&self.args.private, &self.capture);
-        let kinds = match takes {
-            Takes::Future => quote!(AsFuture as _, AsOther as _),
-            Takes::Closure => quote!(AsClosure as _, AsOther as _),
-            Takes::Either => quote!(AsFuture as _, AsClosure as _, AsOther as _),
-        };
-        let probe = quote!(#private::bind::Probe);
-        *arg = Expr::Verbatim(quote_spanned! {arg.span()=>
-            match #arg {
-                __context_arg => {
-                    #[allow(unused_imports)] // one of them is picked
-                    use #private::bind::{#kinds};
-                    (&&#probe::of(&__context_arg)).__kind().bind(#capture, __context_arg)
-                }
-            }
-        });
+        *arg = bind::wrap(self.args, takes, arg);
         self.rewritten += 1;
     }
 }

@@ -7,6 +7,8 @@ use std::pin::pin;
 use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 
+use tokio::task::LocalKey;
+
 use super::{RequestContext, Scoped, registry};
 
 /// A shared, read-only handle to a context value, returned by
@@ -64,6 +66,34 @@ impl<T> Current<T> {
     pub fn ptr_eq(this: &Self, other: &Self) -> bool {
         Arc::ptr_eq(&this.0, &other.0)
     }
+
+    /// Runs `f` with this value set in `key` (its type's task-local), and hands the value back:
+    /// the way in for captured values, which are entered again at every poll ([`Snapshot`]s and
+    /// the typed captures of `#[with_context(T)]`).
+    ///
+    /// tokio's public API can enter a task-local and give the value back without touching its
+    /// reference count only through a `TaskLocalFuture`: build one around `f`, poll it once (it
+    /// completes at once) and take the value back out. If `f` panics, tokio restores the previous
+    /// value while unwinding, and the value is dropped.
+    ///
+    /// [`Snapshot`]: crate::Snapshot
+    #[inline]
+    pub(crate) fn enter_mut(self, key: &'static LocalKey<Self>, f: &mut dyn FnMut()) -> Option<Self>
+    where
+        T: 'static,
+    {
+        let mut scoped = pin!(key.scope(
+            self,
+            poll_fn(|_| {
+                f();
+                Poll::Ready(())
+            })
+        ));
+        let _ = scoped
+            .as_mut()
+            .poll(&mut Context::from_waker(Waker::noop()));
+        scoped.take_value()
+    }
 }
 
 impl<T: RequestContext> Current<T> {
@@ -98,31 +128,6 @@ impl<T: RequestContext> Current<T> {
     /// ```
     pub fn sync_scope<R>(self, f: impl FnOnce() -> R) -> R {
         T::__storage().sync_scope(self, f)
-    }
-
-    /// Runs `f` with this value as the current context of its type, and hands the value back:
-    /// the way in for captured values, which are entered again at every poll ([`Snapshot`]s and
-    /// the typed captures of `#[with_context(T)]`).
-    ///
-    /// tokio's public API can enter a task-local and give the value back without touching its
-    /// reference count only through a `TaskLocalFuture`: build one around `f`, poll it once (it
-    /// completes at once) and take the value back out. If `f` panics, tokio restores the previous
-    /// value while unwinding, and the value is dropped.
-    ///
-    /// [`Snapshot`]: crate::Snapshot
-    #[inline]
-    pub(crate) fn enter_mut(self, f: &mut dyn FnMut()) -> Option<Self> {
-        let mut scoped = pin!(T::__storage().scope(
-            self,
-            poll_fn(|_| {
-                f();
-                Poll::Ready(())
-            })
-        ));
-        let _ = scoped
-            .as_mut()
-            .poll(&mut Context::from_waker(Waker::noop()));
-        scoped.take_value()
     }
 }
 

@@ -12,12 +12,13 @@
 use std::future::Future;
 use std::marker::PhantomData;
 
-use super::Enter;
-use crate::{Current, RequestContext};
+use super::{Captured, Enter};
+use crate::RequestContext;
 
-/// One named context type's value at the spawn call (`#[with_context(T)]`).
-pub fn capture<T: RequestContext>() -> Option<Current<T>> {
-    T::try_current()
+/// One named context type's value at the spawn call (`#[with_context(T)]`). A type that is not a
+/// context is reported here, at its name in the attribute, and nowhere else (see [`Captured`]).
+pub fn capture<T: RequestContext>() -> Captured<T> {
+    Captured::of()
 }
 
 /// Carries the type of a spawn call's argument, and nothing else.

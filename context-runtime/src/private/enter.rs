@@ -1,21 +1,18 @@
 //! [`Enter`]: captured contexts that can run a future or a closure inside them. A
 //! [`Snapshot`](crate::Snapshot) is one; `#[with_context(A, B)]` generates typed ones
-//! (`(Option<Current<A>>, (Option<Current<B>>, ()))`), whose futures are the very nesting of
-//! [`Scoped`] a hand-written propagation builds: no dynamic dispatch, no extra work per poll.
+//! (`(Captured<A>, (Captured<B>, ()))`), whose futures are the very nesting of [`Scoped`] a
+//! hand-written propagation builds: no dynamic dispatch, no extra work per poll.
 
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
+use tokio::task::LocalKey;
+
 use crate::core::run_once;
 use crate::{Current, InContext, RequestContext, Scoped, Snapshot};
 
 /// Captured contexts that can be entered. Not public API: reached through `__private`.
-#[diagnostic::on_unimplemented(
-    message = "a type named in `#[with_context(..)]` is not a request context",
-    label = "this spawn call would carry it",
-    note = "request contexts are the structs that `#[derive(RequestContext)]`"
-)]
 pub trait Enter {
     /// The future that polls `F` inside the captured contexts.
     type Scoped<F: Future>: Future<Output = F::Output>;
@@ -85,16 +82,36 @@ impl<T: 'static, F: Future> Future for MaybeScoped<T, F> {
     }
 }
 
-/// One context type's value, if it was set.
-#[diagnostic::do_not_recommend]
-impl<T: RequestContext> Enter for Option<Current<T>> {
+/// One named context type's value at a spawn call (`#[with_context(T)]`), if it was set, with the
+/// task-local it goes back into.
+///
+/// `T: RequestContext` is required once, where the value is captured ([`Captured::of`], spanned
+/// at the type's name in the attribute); entering asks nothing more of `T`. So a type that is not
+/// a context is reported there, and not again at every spawn call that carries it.
+pub struct Captured<T: 'static> {
+    current: Option<Current<T>>,
+    key: &'static LocalKey<Current<T>>,
+}
+
+impl<T: RequestContext> Captured<T> {
+    /// `T`'s current value, if one is set.
+    #[inline]
+    pub fn of() -> Self {
+        Self {
+            current: T::try_current(),
+            key: T::__storage(),
+        }
+    }
+}
+
+impl<T: 'static> Enter for Captured<T> {
     type Scoped<F: Future> = MaybeScoped<T, F>;
 
     #[inline]
     fn scope<F: Future>(self, future: F) -> MaybeScoped<T, F> {
-        let state = match self {
+        let state = match self.current {
             Some(current) => State::In {
-                scoped: current.scope(future),
+                scoped: Scoped::new(self.key.scope(current, future)),
             },
             None => State::Out { future },
         };
@@ -103,11 +120,10 @@ impl<T: RequestContext> Enter for Option<Current<T>> {
 
     #[inline]
     fn enter<R>(&mut self, f: impl FnOnce() -> R) -> R {
-        match self.take() {
+        match self.current.take() {
             Some(current) => {
-                let (result, current) = enter_one(current, f);
-                *self = current;
-                result
+                let key = self.key;
+                run_once(f, |run| self.current = current.enter_mut(key, run))
             }
             None => f(),
         }
@@ -130,15 +146,4 @@ impl<A: Enter, B: Enter> Enter for (A, B) {
         let (first, rest) = self;
         first.enter(|| rest.enter(f))
     }
-}
-
-/// Runs `f` with `current` as the current context of its type, and hands the value back.
-#[inline]
-fn enter_one<T: RequestContext, R>(
-    current: Current<T>,
-    f: impl FnOnce() -> R,
-) -> (R, Option<Current<T>>) {
-    let mut back = None;
-    let result = run_once(f, |run| back = current.enter_mut(run));
-    (result, back)
 }

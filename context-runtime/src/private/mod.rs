@@ -10,7 +10,7 @@ mod enter;
 
 pub use builder::{IsUnset, Maybe, NotExtracted, Optional, Required, Set, Unset};
 pub use codec::{Codec, NothingToExtract, codec, optional, required};
-pub use enter::{Enter, MaybeScoped};
+pub use enter::{Captured, Enter, MaybeScoped};
 pub use tokio::task::LocalKey;
 pub use tokio::task_local;
 

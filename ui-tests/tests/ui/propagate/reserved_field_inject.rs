@@ -1,4 +1,4 @@
-// A field named `inject` is refused: its getter would shadow `RequestContext::inject(&mut carrier)`.
+// A field named `inject` is refused: its getter would clash with the generated `inject(&mut carrier)`.
 use context_runtime::RequestContext;
 
 #[derive(RequestContext)]

@@ -3,15 +3,46 @@
 
 use syn::Visibility;
 
-use crate::ast::{Field, Input};
+use super::ast::{Field, Input, Shape, Unfrozen};
 use crate::ctxt::Ctxt;
+use crate::rules::Origin;
 
 pub(crate) fn check(cx: &mut Ctxt, input: &Input<'_>) {
+    shape(cx, input);
     for field in &input.fields {
         private(cx, field);
         name_clashes(cx, input, field);
         frozen_type(cx, field);
         attribute_conflicts(cx, field);
+    }
+}
+
+/// Only a struct with named fields and no generics can be a context.
+fn shape(cx: &mut Ctxt, input: &Input<'_>) {
+    if !input.generics.params.is_empty() {
+        cx.error_spanned_by(
+            input.generics,
+            "a context type cannot be generic: each context type gets its own task-local, and a \
+             `static` cannot depend on type parameters or lifetimes; declare one concrete struct \
+             with owned field types",
+        );
+    }
+    match input.shape {
+        Shape::Named => {}
+        Shape::Unnamed => cx.error_spanned_by(
+            input.ident,
+            "`RequestContext` needs a struct with named fields: each field gets a getter and a \
+             builder method named after it, e.g. `struct RequestCtx { request_id: String }`",
+        ),
+        Shape::Enum(token) => cx.error_spanned_by(
+            token,
+            "`RequestContext` cannot be derived for an enum: a context is one set of facts about \
+             a request; use a struct with named fields (a field may hold an enum)",
+        ),
+        Shape::Union(token) => cx.error_spanned_by(
+            token,
+            "`RequestContext` cannot be derived for a union: use a struct with named fields",
+        ),
     }
 }
 
@@ -30,19 +61,10 @@ fn private(cx: &mut Ctxt, field: &Field<'_>) {
 
 fn name_clashes(cx: &mut Ctxt, input: &Input<'_>, field: &Field<'_>) {
     let (name, context) = (&field.name, input.ident);
-    let clash = if !field.has_getter() {
-        if [
-            "builder",
-            "extract",
-            "from_baggage",
-            "inject",
-            "write_baggage",
-        ]
-        .contains(&name.as_str())
-        {
-            format!("the generated `{context}::{name}()`")
-        } else {
-            format!("`RequestContext::{name}`")
+    let clash = if let Some(origin) = field.shadowed_api() {
+        match origin {
+            Origin::Generated => format!("the generated `{context}::{name}()`"),
+            Origin::Trait => format!("`RequestContext::{name}`"),
         }
     } else if !field.has_setter() {
         String::from("the builder's `build()`")
@@ -103,16 +125,38 @@ fn attribute_conflicts(cx: &mut Ctxt, field: &Field<'_>) {
     }
 }
 
-/// Refuses interior mutability anywhere in a field's type: a context is read-only once built.
+/// Refuses interior mutability and handles to shared state anywhere in a field's type (a context
+/// is read-only once built), and type macros, which the derive cannot see through.
 fn frozen_type(cx: &mut Ctxt, field: &Field<'_>) {
-    for part in &field.mutable_parts {
+    for part in &field.unfrozen {
+        let (part, what, advice) = match part {
+            Unfrozen::Mutable(part) => (
+                part,
+                "allows mutation through a shared reference, and a context is read-only once built",
+                "store the value itself; state that changes during a request (or a handle to \
+                 shared state) is not context: pass it explicitly",
+            ),
+            Unfrozen::Handle(part) => (
+                part,
+                "is a handle to shared state (a channel end, a lock guard, a signal), and a \
+                 context holds facts about the request, read-only once built",
+                "pass the handle explicitly to the code that uses it",
+            ),
+            Unfrozen::Macro(mac) => {
+                cx.error_spanned_by(
+                    mac,
+                    "the derive cannot see through a type macro: a context refuses interior \
+                     mutability, and what the macro expands to is out of sight; write the type \
+                     itself",
+                );
+                continue;
+            }
+        };
         cx.error_spanned_by(
             part,
             format_args!(
-                "`{part}` allows mutation through a shared reference, and a context is read-only \
-                 once built: store the value itself; state that changes during a request (or a \
-                 handle to shared state) is not context: pass it explicitly. If `{part}` is a \
-                 type of your own, write its path (`crate::module::{part}`)"
+                "`{part}` {what}: {advice}. If `{part}` is a type of your own, write its path \
+                 from the crate root (`crate::module::{part}`)"
             ),
         );
     }

@@ -1,39 +1,18 @@
-//! Generates the code of `#[derive(RequestContext)]` from a checked model. User errors are
-//! reported by `check`; this file only decides what to emit.
+//! Generates the code of `#[derive(RequestContext)]` for a usable input (see `fallback` for the
+//! others). User errors are reported by `check`; this file only decides what to emit.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
 use syn::ext::IdentExt;
 use syn::spanned::Spanned;
-use syn::{DeriveInput, Ident};
+use syn::{Ident, Visibility};
 
-use crate::ast::{Field, Input};
-use crate::check;
-use crate::ctxt::Ctxt;
+use super::ast::{Field, Input};
 
-/// The whole derive: errors first, then as much of the expansion as the input allows, so a user
-/// with a mistake in one field does not also get errors at every use of the builder and getters.
-pub(crate) fn derive(input: &DeriveInput) -> TokenStream {
-    let mut cx = Ctxt::new();
-    let model = Input::from_ast(&mut cx, input);
-    if let Some(model) = &model {
-        check::check(&mut cx, model);
-    }
-    let errors = cx.check().err().map(|error| error.to_compile_error());
-    let expansion = model.as_ref().map(expand);
-    quote! {
-        #errors
-        #expansion
-    }
-}
-
-fn expand(input: &Input<'_>) -> TokenStream {
-    let krate = input
-        .attrs
-        .krate
-        .clone()
-        .unwrap_or_else(|| syn::parse_quote!(::context_runtime));
-    let private = quote!(#krate::__private);
+/// Everything a usable context type gets: getters, the typed builder, `extract`, `Debug`, the
+/// task-local and the `RequestContext` impl, and the per-field `Send + Sync` assertions.
+pub(super) fn expand(input: &Input<'_>) -> TokenStream {
+    let private = input.private();
     let ident = input.ident;
     let vis = input.vis;
 
@@ -47,11 +26,12 @@ fn expand(input: &Input<'_>) -> TokenStream {
     let log_fields = log_fields(input, &private);
     let propagate = propagate(input, &private);
     let injection = injection(input, &private);
-    // A field already refused for interior mutability is not also reported as `!Sync`.
+    // A field already refused for interior mutability (or a type macro) is not also reported as
+    // `!Sync`.
     let assertions = input
         .fields
         .iter()
-        .filter(|field| field.mutable_parts.is_empty())
+        .filter(|field| field.unfrozen.is_empty())
         .map(|field| {
             let ty = field.ty;
             quote_spanned!(ty.span()=> const _: () = #private::assert_field::<#ty>();)
@@ -97,7 +77,7 @@ fn expand(input: &Input<'_>) -> TokenStream {
 }
 
 /// `fn field(&self) -> &T`, or `Option<&T>` for `Option<T>`; the field's docs become the getter's.
-fn getter(field: &Field<'_>, vis: &syn::Visibility) -> TokenStream {
+pub(super) fn getter(field: &Field<'_>, vis: &Visibility) -> TokenStream {
     let ident = field.ident;
     let fallback = docs(field).next().is_none().then(|| {
         let doc = format!(" The `{}` of this context.", field.name);
@@ -479,7 +459,8 @@ fn propagate(input: &Input<'_>, private: &TokenStream) -> Option<TokenStream> {
 }
 
 /// `inject` and `write_baggage`, beside `extract` and `from_baggage`: inherent, so that sending a
-/// context on needs no trait in scope. The behaviour is the runtime's.
+/// context on needs no trait in scope. The behaviour is the runtime's. Their `for<'__a>` bound,
+/// like the trait impl's, keeps a field that is not `Sync` from being reported here again.
 fn injection(input: &Input<'_>, private: &TokenStream) -> TokenStream {
     let (context, vis) = (input.ident, input.vis);
     let inject_doc = format!(
@@ -500,7 +481,10 @@ fn injection(input: &Input<'_>, private: &TokenStream) -> TokenStream {
             #vis fn inject(
                 &self,
                 carrier: &mut (impl #private::Carrier + ?::core::marker::Sized),
-            ) -> ::core::result::Result<(), #private::CarrierError> {
+            ) -> ::core::result::Result<(), #private::CarrierError>
+            where
+                for<'__a> Self: #private::RequestContext,
+            {
                 #private::inject(self, carrier)
             }
 
@@ -514,7 +498,10 @@ fn injection(input: &Input<'_>, private: &TokenStream) -> TokenStream {
             #vis fn write_baggage(
                 &self,
                 baggage: &mut #private::Baggage,
-            ) -> ::core::result::Result<(), #private::CarrierError> {
+            ) -> ::core::result::Result<(), #private::CarrierError>
+            where
+                for<'__a> Self: #private::RequestContext,
+            {
                 #private::write_baggage(self, baggage)
             }
         }
@@ -535,7 +522,9 @@ fn debug(input: &Input<'_>, private: &TokenStream) -> TokenStream {
     let fields = input.fields.iter().map(|field| {
         let member = field.ident;
         let name = member.unraw().to_string();
-        if field.attrs.sensitive.is_some() {
+        // A field already refused (its type may not be `Debug`) gets the marker too: the crate
+        // does not compile, and the refusal is the error to read.
+        if field.attrs.sensitive.is_some() || !field.unfrozen.is_empty() {
             quote!(.field(#name, &#private::Redacted))
         } else {
             quote_spanned!(field.ty.span()=> .field(#name, &self.#member))
