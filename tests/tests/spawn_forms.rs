@@ -2,6 +2,7 @@
 //! the spawn call; the same code without the attribute does not (the problem it solves).
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use context_runtime::{RequestContext, with_context};
 use tokio::sync::Barrier;
@@ -177,12 +178,19 @@ async fn the_context_is_captured_at_the_spawn_call() {
     let child = request("r-captured").sync_scope(|| spawn_and_leave(Arc::clone(&barrier)));
     assert_eq!(request_id(), None, "the parent has left its scope");
     // A later scope of the parent must not leak into the child either.
+    // Bounded: a child that never reaches the barrier fails the test instead of hanging CI.
+    let bound = Duration::from_secs(10);
     request("r-later")
         .scope(async {
-            barrier.wait().await;
+            tokio::time::timeout(bound, barrier.wait())
+                .await
+                .expect("the child did not reach the barrier within 10 s");
         })
         .await;
-    assert_eq!(child.await.unwrap().as_deref(), Some("r-captured"));
+    let seen = tokio::time::timeout(bound, child)
+        .await
+        .expect("the child did not finish within 10 s");
+    assert_eq!(seen.unwrap().as_deref(), Some("r-captured"));
 }
 
 #[with_context]
