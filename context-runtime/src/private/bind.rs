@@ -2,12 +2,11 @@
 //!
 //! At a spawn call the generated code evaluates the argument, then asks its type which bind it
 //! needs: `(&&Probe::of(&arg)).__kind().bind(capture, arg)`. Method resolution tries
-//! [`AsFuture`](AsFuture) first, then [`AsClosure`](AsClosure), then
-//! [`AsOther`](AsOther); the generated code imports only the traits that fit the call
-//! (`tokio::spawn` takes futures, `spawn_blocking` closures, `.spawn(..)` either). An argument
-//! that fits none is passed through untouched, and `capture` is not even called: the compiler
-//! then reports a wrong argument exactly as it would without the attribute, and a method that
-//! merely shares the name `spawn` keeps working.
+//! [`AsFuture`] first, then [`AsClosure`], then [`AsOther`]; the generated code imports only the
+//! traits that fit the call (`tokio::spawn` takes futures, `spawn_blocking` closures, `.spawn(..)`
+//! either). An argument that fits none is passed through untouched, and `capture` is not even
+//! called: the compiler then reports a wrong argument exactly as it would without the attribute,
+//! and a method that merely shares the name `spawn` keeps working.
 
 use std::future::Future;
 use std::marker::PhantomData;
