@@ -212,8 +212,9 @@ const _: () = {
         ///
         /// # Errors
         ///
-        /// A required propagated field missing, unparsable or repeated; malformed or
-        /// oversized baggage.
+        /// A required propagated field missing; a propagated field unparsable, not
+        /// in the W3C format, or repeated. Other entries that are not in the format
+        /// are left out, never an error.
         #[inline]
         pub fn extract(
             carrier: &(impl ::context_runtime::__private::Carrier + ?::core::marker::Sized),
@@ -226,14 +227,20 @@ const _: () = {
             >,
             ::context_runtime::__private::CarrierError,
         > {
-            Self::from_baggage(&::context_runtime::__private::Baggage::extract(carrier)?)
+            Self::from_baggage(
+                &::context_runtime::__private::received(
+                    carrier,
+                    &["request_id", "user", "attempt"],
+                ),
+            )
         }
-        /// Like `extract`, from baggage already parsed (to keep its other entries, for
-        /// forwarding).
+        /// Like `extract`, from baggage already parsed (to forward its other entries:
+        /// `Baggage::scope`).
         ///
         /// # Errors
         ///
-        /// A required propagated field missing, unparsable or repeated.
+        /// A required propagated field missing; a propagated field unparsable, left
+        /// out of `baggage` by its parse, or repeated.
         pub fn from_baggage(
             baggage: &::context_runtime::__private::Baggage,
         ) -> ::core::result::Result<

@@ -3,10 +3,13 @@
 //! `authorization`) calls service B (axum behind `ContextLayer` with `extract`) over real HTTP on
 //! loopback, through hyper-util's client wrapped in `PropagateLayer`. With 200 concurrent
 //! requests through A, B reads each one's own request id and tenant four calls deep, logs them
-//! on every line, and receives them in a `baggage` header next to A's own baggage entries, with
-//! no mix-ups; the sensitive token is in no header B received and in no log line; a request to B
-//! without (good) baggage, including one sent through the propagating client outside any
-//! context, is refused with 400 naming the field, before any handler runs.
+//! on every line, and receives them in a `baggage` header next to A's own baggage entries and
+//! the entries A received from its client (forwarded, but the malformed one), with no mix-ups;
+//! one request id across both services: A's (the client's, when it sent a valid one) is echoed
+//! by A and by B and is on every line both log; the sensitive token is in no header B received
+//! and in no log line; a request to B without (good) baggage, including one sent through the
+//! propagating client outside any context, is refused with 400 naming the field, before any
+//! handler runs, while a malformed entry of another producer is left out, never a refusal.
 
 #![cfg(all(feature = "http", feature = "tracing"))]
 
@@ -44,7 +47,8 @@ struct Ctx {
     token: String,
 }
 
-/// Service B's context: A's request id and tenant from the `baggage`, B's own id for the hop.
+/// Service B's context: A's request id and tenant from the `baggage`, and the id B's
+/// `ContextLayer` chose for the hop (A's too: `PropagateLayer` sends it as `x-request-id`).
 #[derive(RequestContext)]
 struct DownstreamCtx {
     #[context(log, propagate)]
@@ -144,16 +148,22 @@ struct A {
     b: SocketAddr,
 }
 
-/// A's handler: asks B for a quote, returns its own view and B's answer.
+/// A's handler: asks B for a quote, returns its own view, B's answer and the id B echoed.
 async fn checkout(State(a): State<A>, Path(order): Path<u64>) -> Result<String, StatusCode> {
     tracing::info!(service = "a", order, "a: checkout");
-    let quote = ask_b(&a, order).await?;
+    let (quote, b_echoed) = ask_b(&a, order).await?;
     let (request_id, tenant) = Ctx::with(|c| (c.request_id().to_string(), *c.tenant()));
-    Ok(json!({ "request_id": request_id, "tenant": tenant, "b": quote }).to_string())
+    Ok(json!({
+        "request_id": request_id,
+        "tenant": tenant,
+        "b": quote,
+        "b_echoed": b_echoed,
+    })
+    .to_string())
 }
 
 /// The call to B: no context parameter, and A's own baggage entry kept next to the context's.
-async fn ask_b(a: &A, order: u64) -> Result<Value, StatusCode> {
+async fn ask_b(a: &A, order: u64) -> Result<(Value, Option<String>), StatusCode> {
     let request = Request::get(format!("http://{}/quote/{order}", a.b))
         .header("baggage", "origin=checkout")
         .body(Empty::new())
@@ -166,9 +176,12 @@ async fn ask_b(a: &A, order: u64) -> Result<Value, StatusCode> {
         tracing::error!(service = "a", order, status = %response.status(), "a: B refused");
         return Err(StatusCode::BAD_GATEWAY);
     }
+    let echoed = response.headers().get("x-request-id");
+    let echoed = echoed.and_then(|v| v.to_str().ok()).map(str::to_owned);
     let body = response.into_body().collect().await;
     let body = body.map_err(|_| StatusCode::BAD_GATEWAY)?.to_bytes();
-    serde_json::from_slice(&body).map_err(|_| StatusCode::BAD_GATEWAY)
+    let quote = serde_json::from_slice(&body).map_err(|_| StatusCode::BAD_GATEWAY)?;
+    Ok((quote, echoed))
 }
 
 fn service_a(b: SocketAddr) -> Router {
@@ -264,6 +277,30 @@ async fn send(
     }
 }
 
+/// Request `i` of the test client to A: its tenant, its token, its own baggage (one entry not
+/// in the W3C format) and, for two in three, an `x-request-id`.
+async fn checkout_at(
+    client: &Client<HttpConnector, Empty<Bytes>>,
+    a: SocketAddr,
+    i: u64,
+) -> Answer {
+    let tenant = tenant(i).to_string();
+    let secret = secret(i);
+    let id = incoming_id(i);
+    // Baggage of the client's own, with one entry not in the W3C format.
+    let baggage = format!("vendor=acme-{i},bad=not encoded");
+    let mut headers = vec![
+        ("x-tenant", tenant.as_str()),
+        ("authorization", secret.as_str()),
+        ("baggage", baggage.as_str()),
+    ];
+    if let Some(id) = &id {
+        headers.push(("x-request-id", id.as_str()));
+    }
+    let url = format!("http://{a}/checkout/{i}");
+    send(client, url, &headers).await
+}
+
 /// The captured JSON lines of `service` about an order for which `keep` holds.
 fn lines_of(service: &str, keep: impl Fn(u64) -> bool) -> Vec<Value> {
     lines()
@@ -282,20 +319,7 @@ async fn b_sees_each_request_of_a_as_its_own() {
     let mut requests = tokio::task::JoinSet::new();
     for i in 0..REQUESTS {
         let client = client.clone();
-        requests.spawn(async move {
-            let tenant = tenant(i).to_string();
-            let secret = secret(i);
-            let id = incoming_id(i);
-            let mut headers = vec![
-                ("x-tenant", tenant.as_str()),
-                ("authorization", secret.as_str()),
-            ];
-            if let Some(id) = &id {
-                headers.push(("x-request-id", id.as_str()));
-            }
-            let url = format!("http://{a}/checkout/{i}");
-            (i, send(&client, url, &headers).await)
-        });
+        requests.spawn(async move { (i, checkout_at(&client, a, i).await) });
     }
     let mut answers = HashMap::new();
     while let Some(done) = requests.join_next().await {
@@ -318,23 +342,27 @@ async fn b_sees_each_request_of_a_as_its_own() {
         assert_eq!(b["order"], *i, "B answered this request");
         assert_eq!(b["seen"]["request_id"], echoed, "B saw A's request id");
         assert_eq!(b["seen"]["tenant"], tenant(*i), "B saw A's tenant");
-        assert_ne!(b["seen"]["hop_id"], echoed, "B's own id is its own");
+        assert_eq!(b["seen"]["hop_id"], echoed, "B adopted A's id");
+        assert_eq!(body["b_echoed"], echoed, "B echoed A's id");
         assert_eq!(b["a_context_visible"], false, "B got it over the wire");
 
-        // What B received: A's baggage entry, then the context's, exactly; no token anywhere.
+        // What B received: the context's fields, then A's own baggage entry, then what A's
+        // client sent (forwarded; its malformed entry left out), exactly; no token anywhere.
         let headers: BTreeMap<String, Vec<String>> =
             serde_json::from_value(b["headers"].clone()).expect("headers");
         let [baggage] = headers["baggage"].as_slice() else {
             panic!("one baggage header: {headers:?}")
         };
-        let baggage = Baggage::parse(baggage).expect("valid baggage");
+        let baggage = Baggage::parse_strict(baggage).expect("valid baggage");
         let tenant = tenant(*i).to_string();
+        let vendor = format!("acme-{i}");
         assert_eq!(
             baggage.iter().collect::<Vec<_>>(),
             [
-                ("origin", "checkout"),
                 ("request_id", echoed),
-                ("tenant", &tenant)
+                ("tenant", &tenant),
+                ("origin", "checkout"),
+                ("vendor", &vendor),
             ]
         );
         assert!(!headers.contains_key("authorization"), "{headers:?}");
@@ -352,7 +380,8 @@ async fn b_sees_each_request_of_a_as_its_own() {
         hop_ids.insert(*i, hop_id);
     }
 
-    // Every line B logged carries the request id and tenant of the A request it served.
+    // Every line B logged carries the request id and tenant of the A request it served, and
+    // the same id as the hop's own.
     let b_lines = lines_of("b", |order| order < REQUESTS);
     assert_eq!(
         b_lines.len(),
@@ -365,6 +394,7 @@ async fn b_sees_each_request_of_a_as_its_own() {
         assert_eq!(line["request_id"], echoed, "{line}");
         assert_eq!(line["tenant"], tenant(order), "{line}");
         assert_eq!(line["hop_id"], hop_ids[&order].as_str(), "{line}");
+        assert_eq!(line["hop_id"], echoed, "{line}");
     }
     let a_lines = lines_of("a", |order| order < REQUESTS);
     assert_eq!(a_lines.len(), usize::try_from(REQUESTS).expect("small"));
@@ -389,7 +419,7 @@ async fn b_refuses_requests_without_good_baggage() {
     let (a, b) = start().await;
     let client = http_client();
 
-    let cases: [(u64, Headers<'_>, &str); 5] = [
+    let cases: [(u64, Headers<'_>, &str); 6] = [
         (1_000, &[], "`request_id`"),
         (1_001, &[("baggage", "request_id=r-1")], "`tenant`"),
         (
@@ -406,6 +436,11 @@ async fn b_refuses_requests_without_good_baggage() {
             1_004,
             &[("baggage", "request_id=r-4,tenant=4,request_id=r-5")],
             "`request_id` more than once",
+        ),
+        (
+            1_008,
+            &[("baggage", "request_id=r-8 with spaces,tenant=8")],
+            "`request_id` could not be read: a baggage value must be percent-encoded",
         ),
     ];
     for (order, headers, names) in cases {
@@ -433,7 +468,8 @@ async fn b_refuses_requests_without_good_baggage() {
     let answer = send(&client, format!("http://{a}/checkout/1006"), &[]).await;
     assert_eq!(answer.status, StatusCode::BAD_REQUEST);
 
-    // A good one still goes through, so the refusals above are about the baggage.
+    // A good one still goes through, so the refusals above are about the baggage; and so does
+    // one next to other producers' entries that are not in the format.
     let answer = send(
         &client,
         format!("http://{b}/quote/1007"),
@@ -441,8 +477,21 @@ async fn b_refuses_requests_without_good_baggage() {
     )
     .await;
     assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+    let sloppy = "vendor=bad value,request_id=r-9,flag,tenant=9,k(1)=x,q=\"quoted\",p=C:\\temp";
+    let answer = send(
+        &client,
+        format!("http://{b}/quote/1009"),
+        &[("baggage", sloppy)],
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+    let body: Value = serde_json::from_str(&answer.body).expect("JSON");
+    assert_eq!(body["seen"]["request_id"], "r-9");
+    assert_eq!(body["seen"]["tenant"], 9);
 
-    let refused = lines_of("b", |order| (1_000..1_007).contains(&order));
+    let refused = lines_of("b", |order| {
+        (1_000..1_007).contains(&order) || order == 1_008
+    });
     assert!(
         refused.is_empty(),
         "a refused request reached B: {refused:?}"

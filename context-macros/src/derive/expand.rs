@@ -230,9 +230,11 @@ impl Builder<'_> {
         }
         let mut states = Vec::new();
         let mut values = Vec::new();
+        let mut names = Vec::new();
         for (field, marker) in input.fields.iter().zip(markers) {
             let (member, name, ty) = (field.ident, &field.name, field.ty);
             let (state, value) = if field.propagates() {
+                names.push(name);
                 let codec = codec(field, private);
                 let optional = quote!(#private::optional(baggage, #name, #codec)?);
                 if field.option_of.is_some() {
@@ -270,19 +272,21 @@ impl Builder<'_> {
                 ///
                 /// # Errors
                 ///
-                /// A required propagated field missing, unparsable or repeated; malformed or
-                /// oversized baggage.
+                /// A required propagated field missing; a propagated field unparsable, not
+                /// in the W3C format, or repeated. Other entries that are not in the format
+                /// are left out, never an error.
                 #[inline]
                 #vis fn extract(carrier: &(impl #private::Carrier + ?::core::marker::Sized)) -> #output {
-                    Self::from_baggage(&#private::Baggage::extract(carrier)?)
+                    Self::from_baggage(&#private::received(carrier, &[#(#names),*]))
                 }
 
-                /// Like `extract`, from baggage already parsed (to keep its other entries, for
-                /// forwarding).
+                /// Like `extract`, from baggage already parsed (to forward its other entries:
+                /// `Baggage::scope`).
                 ///
                 /// # Errors
                 ///
-                /// A required propagated field missing, unparsable or repeated.
+                /// A required propagated field missing; a propagated field unparsable, left
+                /// out of `baggage` by its parse, or repeated.
                 #vis fn from_baggage(baggage: &#private::Baggage) -> #output {
                     ::core::result::Result::Ok(#builder { #(#values,)* })
                 }

@@ -6,6 +6,7 @@
 
 mod baggage;
 mod error;
+mod inbound;
 #[cfg(feature = "opentelemetry")]
 mod otel;
 mod propagate;
@@ -15,10 +16,14 @@ use std::hash::BuildHasher;
 
 pub use baggage::{BAGGAGE, Baggage};
 pub use error::CarrierError;
+#[cfg(feature = "http")]
+pub(crate) use inbound::Inbound;
 #[cfg(feature = "opentelemetry")]
 pub use otel::ContextPropagator;
+#[cfg(feature = "http")]
+pub(crate) use propagate::send_current;
 #[cfg(feature = "opentelemetry")]
-use propagate::write_current;
+use propagate::{Existing, Outgoing};
 pub use propagate::{Propagate, inject_current};
 pub use propagate::{inject, write_baggage};
 

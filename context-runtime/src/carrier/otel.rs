@@ -1,9 +1,10 @@
 //! OpenTelemetry interop (feature `opentelemetry`): [`ContextPropagator`], a `TextMapPropagator`
 //! for the `#[context(propagate)]` fields, to compose with `traceparent`.
 
+use opentelemetry::baggage::{BaggageExt, KeyValueMetadata};
 use opentelemetry::propagation::{Extractor, Injector, TextMapPropagator, text_map_propagator};
 
-use super::{BAGGAGE, Baggage, Carrier, write_current};
+use super::{BAGGAGE, Baggage, Carrier, Existing, Outgoing};
 
 /// An OpenTelemetry [`TextMapPropagator`] for request contexts: injects the
 /// `#[context(propagate)]` fields of every context set here as the W3C `baggage` header, and
@@ -83,11 +84,19 @@ impl Default for ContextPropagator {
 
 impl TextMapPropagator for ContextPropagator {
     fn inject_context(&self, cx: &opentelemetry::Context, injector: &mut dyn Injector) {
-        let mut baggage = cx.get::<Baggage>().cloned().unwrap_or_default();
-        if write_current(&mut baggage).is_ok() {
-            // Too large: dropped whole, never truncated (the spec forbids partial entries).
-            let _ = baggage.inject(&mut InjectorCarrier(injector));
+        let mut out = Outgoing::new();
+        if out.current().is_err() {
+            // The contexts' fields alone exceed the W3C limits: nothing rather than a part.
+            return;
         }
+        let mut theirs = Baggage::new();
+        for (key, (value, metadata)) in cx.baggage() {
+            theirs.push_foreign(key.as_str(), value.as_str(), metadata.as_str());
+        }
+        out.foreign(&theirs);
+        out.received();
+        // Only the contexts' own fields can be too large, and that was refused above.
+        let _ = out.send(&mut InjectorCarrier(injector), &Existing::none());
     }
 
     fn extract_with_context(
@@ -95,10 +104,17 @@ impl TextMapPropagator for ContextPropagator {
         cx: &opentelemetry::Context,
         extractor: &dyn Extractor,
     ) -> opentelemetry::Context {
-        match Baggage::extract(&ExtractorCarrier(extractor)) {
-            Ok(baggage) if !baggage.is_empty() => cx.with_value(baggage),
-            _ => cx.clone(),
+        if extractor.get(BAGGAGE).is_none() {
+            return cx.clone();
         }
+        let baggage = Baggage::extract(&ExtractorCarrier(extractor));
+        let entries = baggage
+            .iter_with_properties()
+            .map(|(key, value, properties)| {
+                KeyValueMetadata::new(key.to_owned(), value.to_owned(), properties)
+            })
+            .collect::<opentelemetry::baggage::Baggage>();
+        cx.with_baggage(entries).with_value(baggage)
     }
 
     fn fields(&self) -> text_map_propagator::FieldIter<'_> {

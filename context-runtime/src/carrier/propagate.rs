@@ -4,7 +4,10 @@
 use std::fmt;
 use std::str::FromStr;
 
-use super::{Baggage, Carrier, CarrierError};
+use std::borrow::Cow;
+
+use super::inbound::Inbound;
+use super::{BAGGAGE, Baggage, Carrier, CarrierError};
 use crate::RequestContext;
 use crate::core::registry;
 
@@ -74,18 +77,22 @@ where
 }
 
 /// Writes the `#[context(propagate)]` fields of **every context set here** (this task, or this
-/// thread) into the carrier's `baggage`, keeping the entries already there: what the generated
-/// `inject` does for one context, for all of them. Outside any context, the carrier is left as it
-/// was.
+/// thread) into the carrier's `baggage`, and forwards the baggage this work received (from
+/// `ContextLayer`, or [`Baggage::scope`]) and the entries already in the carrier: what the
+/// generated `inject` does for one context, for all of them. Outside any context and without
+/// received baggage, the carrier is left as it was.
 ///
-/// Two context types propagating a field of the same name write one entry, so give propagated
-/// fields distinct names. The `http` feature's `PropagateLayer` calls this on every
-/// request.
+/// The contexts' fields go first, then the carrier's entries, then the received ones, each in
+/// order and without an entry named like one of the fields (a `None` field included): a caller
+/// cannot forge a field through you. When the list would exceed the W3C limits
+/// ([`Baggage::MAX_LEN`], [`Baggage::MAX_ENTRIES`]), entries are dropped from its end, never
+/// one of the fields: OpenTelemetry's parser, for one, reads only the first 64 entries. Two
+/// context types propagating a field of the same name write one entry, so give propagated
+/// fields distinct names. The `http` feature's `PropagateLayer` calls this on every request.
 ///
 /// # Errors
 ///
-/// The carrier already holds malformed baggage, or the result would exceed the W3C limits
-/// ([`Baggage::MAX_LEN`], [`Baggage::MAX_ENTRIES`]).
+/// The contexts' fields alone exceed the W3C limits.
 ///
 /// ```
 /// use std::collections::HashMap;
@@ -101,46 +108,53 @@ where
 /// context_runtime::inject_current(&mut carrier).unwrap();
 /// assert!(carrier.is_empty()); // no context here
 ///
+/// carrier.insert("baggage".to_owned(), "vendor=x,tenant=999,bad=not encoded".to_owned());
 /// RequestCtx::builder().request_id("r-1".into()).build().sync_scope(|| {
 ///     TenantCtx::builder().tenant(7).build().sync_scope(|| {
 ///         context_runtime::inject_current(&mut carrier).unwrap();
 ///     })
 /// });
-/// assert_eq!(carrier["baggage"], "request_id=r-1,tenant=7");
+/// assert_eq!(carrier["baggage"], "request_id=r-1,tenant=7,vendor=x");
 /// ```
 pub fn inject_current(carrier: &mut (impl Carrier + ?Sized)) -> Result<(), CarrierError> {
-    let mut baggage = Baggage::extract(carrier)?;
-    write_current(&mut baggage)?;
-    baggage.inject(carrier)
+    send_current(carrier, true)
 }
 
-/// The `#[context(propagate)]` fields of every context set here, into `baggage`.
-pub(crate) fn write_current(baggage: &mut Baggage) -> Result<(), CarrierError> {
-    let mut result = Ok(());
-    registry::for_each_current(|context| {
-        if result.is_ok() {
-            result = write_fields(baggage, |visit| context.propagated_fields(visit));
-        }
-    });
-    result
+/// [`inject_current`], forwarding the received baggage or not.
+pub(crate) fn send_current(
+    carrier: &mut (impl Carrier + ?Sized),
+    forward: bool,
+) -> Result<(), CarrierError> {
+    let existing = Existing::read(carrier);
+    let mut out = Outgoing::new();
+    out.current()?;
+    out.foreign(existing.baggage());
+    if forward {
+        out.received();
+    }
+    out.send(carrier, &existing)
 }
 
 /// What the generated `inject` does: the context's propagated fields into the carrier's baggage,
-/// keeping the entries already there.
+/// then the entries already there (but those named like a field), trimmed to the W3C limits as
+/// [`inject_current`] does.
 ///
 /// # Errors
 ///
-/// As [`inject_current`].
+/// The context's fields alone exceed the W3C limits.
 pub fn inject<T: RequestContext>(
     context: &T,
     carrier: &mut (impl Carrier + ?Sized),
 ) -> Result<(), CarrierError> {
-    let mut baggage = Baggage::extract(carrier)?;
-    write_baggage(context, &mut baggage)?;
-    baggage.inject(carrier)
+    let existing = Existing::read(carrier);
+    let mut out = Outgoing::new();
+    out.own(|visit| context.__propagate(visit))?;
+    out.foreign(existing.baggage());
+    out.send(carrier, &existing)
 }
 
-/// What the generated `write_baggage` does: the context's propagated fields into `baggage`.
+/// What the generated `write_baggage` does: the context's propagated fields into `baggage`
+/// (each replacing the first entry of its name, or appended; a `None` field removes it).
 ///
 /// # Errors
 ///
@@ -149,17 +163,8 @@ pub fn write_baggage<T: RequestContext>(
     context: &T,
     baggage: &mut Baggage,
 ) -> Result<(), CarrierError> {
-    write_fields(baggage, |visit| context.__propagate(visit))
-}
-
-/// Sets each field `fields` visits in `baggage`; a `None` removes the entry of that name, which
-/// would not be this context's word.
-fn write_fields(
-    baggage: &mut Baggage,
-    fields: impl FnOnce(&mut dyn FnMut(&'static str, Option<&dyn fmt::Display>)),
-) -> Result<(), CarrierError> {
     let mut result = Ok(());
-    fields(&mut |field, value| {
+    context.__propagate(&mut |field, value| {
         if result.is_err() {
             return;
         }
@@ -171,4 +176,134 @@ fn write_fields(
         }
     });
     result
+}
+
+/// The baggage a carrier held before we wrote to it.
+pub(crate) struct Existing {
+    baggage: Baggage,
+    /// Whether it had a `baggage` key at all: then it is replaced, even by an empty list.
+    present: bool,
+}
+
+impl Existing {
+    pub(crate) fn read(carrier: &(impl Carrier + ?Sized)) -> Self {
+        let mut present = false;
+        carrier.get_all(BAGGAGE, &mut |_| present = true);
+        let baggage = if present {
+            Baggage::extract(carrier)
+        } else {
+            Baggage::new()
+        };
+        Self { baggage, present }
+    }
+
+    /// Nothing: for a carrier that cannot be read (an OpenTelemetry injector).
+    #[cfg(feature = "opentelemetry")]
+    pub(crate) fn none() -> Self {
+        Self {
+            baggage: Baggage::new(),
+            present: false,
+        }
+    }
+
+    pub(crate) fn baggage(&self) -> &Baggage {
+        &self.baggage
+    }
+}
+
+/// The list being sent: the contexts' own fields first, then foreign entries that are not
+/// theirs, trimmed from the end to the W3C limits.
+pub(crate) struct Outgoing {
+    baggage: Baggage,
+    /// How many of the first entries are the contexts' own.
+    own: usize,
+    /// Fields a context holds without a value (`None`): no foreign entry goes out in their name.
+    unset: Vec<&'static str>,
+}
+
+impl Outgoing {
+    pub(crate) fn new() -> Self {
+        Self {
+            baggage: Baggage::new(),
+            own: 0,
+            unset: Vec::new(),
+        }
+    }
+
+    /// The propagated fields of every context set here.
+    pub(crate) fn current(&mut self) -> Result<(), CarrierError> {
+        let mut result = Ok(());
+        registry::for_each_current(|context| {
+            if result.is_ok() {
+                result = self.own(|visit| context.propagated_fields(visit));
+            }
+        });
+        result
+    }
+
+    /// The fields `fields` visits, as own entries.
+    fn own(
+        &mut self,
+        fields: impl FnOnce(&mut dyn FnMut(&'static str, Option<&dyn fmt::Display>)),
+    ) -> Result<(), CarrierError> {
+        let mut result = Ok(());
+        fields(&mut |field, value| {
+            if result.is_err() {
+                return;
+            }
+            if let Some(value) = value {
+                result = self.baggage.insert_field(field, value.to_string());
+            } else {
+                self.baggage.remove(field);
+                self.unset.push(field);
+            }
+        });
+        self.own = self.baggage.len();
+        result
+    }
+
+    /// The entries of `from` that are not the contexts' own (nor, when they come from a second
+    /// source, already here), after those already here.
+    pub(crate) fn foreign(&mut self, from: &Baggage) {
+        let earlier = self.baggage.len();
+        for (key, value, properties) in from.iter_with_properties() {
+            if self.baggage.has_key(0..self.own, key)
+                || self.unset.contains(&key)
+                || self.baggage.has_key(self.own..earlier, key)
+            {
+                continue;
+            }
+            self.baggage.push(
+                Cow::Owned(key.to_owned()),
+                value.to_owned(),
+                properties.to_owned(),
+            );
+        }
+    }
+
+    /// The baggage this work received, forwarded.
+    pub(crate) fn received(&mut self) {
+        Inbound::try_with(|inbound| self.foreign(&inbound.baggage));
+    }
+
+    /// Trims the list to the limits and writes it, replacing the carrier's `existing` baggage.
+    ///
+    /// # Errors
+    ///
+    /// The own entries alone exceed the limits.
+    pub(crate) fn send(
+        mut self,
+        carrier: &mut (impl Carrier + ?Sized),
+        existing: &Existing,
+    ) -> Result<(), CarrierError> {
+        self.baggage.fit(self.own)?;
+        if self.baggage.is_empty() {
+            if existing.present {
+                // What was there was not ours to send (a `None` field's name, or malformed).
+                carrier.set(BAGGAGE, String::new());
+            }
+            return Ok(());
+        }
+        self.baggage.inject(carrier)
+    }
 }

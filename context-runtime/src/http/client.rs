@@ -10,12 +10,21 @@ use http::Request;
 use tower_layer::Layer;
 use tower_service::Service;
 
-use crate::{CarrierError, inject_current};
+use super::X_REQUEST_ID;
+use crate::carrier::{Inbound, send_current};
+use crate::{CarrierError, RequestContext};
 
 /// A tower layer for HTTP clients: every request sent from inside a context carries the
 /// `#[context(propagate)]` fields of every context set there in its `baggage` header (see
-/// [`inject_current`]), for the next service's [`ContextLayer`](super::ContextLayer) to
-/// `extract`.
+/// [`inject_current`](crate::inject_current)), for the next service's [`ContextLayer`](super::ContextLayer) to
+/// `extract`, and the request being served carries on to the next service:
+///
+/// - its **request id**: a request sent while serving one behind `ContextLayer` gets its
+///   `x-request-id` (unless it has one), so the next service's `ContextLayer` adopts it and
+///   both services log and echo the same id;
+/// - its **baggage**: the entries the served request received are forwarded after the
+///   contexts' fields, as the W3C spec says a receiver should ([`forward_baggage`](Self::forward_baggage)
+///   turns that off, for a client that calls a third party).
 ///
 /// Baggage already on the request is kept (entries named like a propagated field are replaced);
 /// a request sent outside any context is sent unchanged. Works with any tower HTTP client
@@ -46,15 +55,47 @@ use crate::{CarrierError, inject_current};
 /// assert_eq!(sent["baggage"], "tenant=7"); // no token
 /// # }
 /// ```
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug)]
 pub struct PropagateLayer {
-    _private: (),
+    forward: bool,
 }
 
 impl PropagateLayer {
-    /// A layer that sends the current contexts' propagated fields on.
+    /// A layer that sends the current contexts' propagated fields on, with the request id and
+    /// the baggage of the request being served.
     pub const fn new() -> Self {
-        Self { _private: () }
+        Self { forward: true }
+    }
+
+    /// Whether the baggage the served request received is forwarded (the default), or only the
+    /// contexts' own fields are sent.
+    ///
+    /// ```
+    /// use context_runtime::{Baggage, PropagateLayer};
+    /// use http::{Request, Response};
+    /// use tower::{ServiceBuilder, ServiceExt};
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let third_party = ServiceBuilder::new()
+    ///     .layer(PropagateLayer::new().forward_baggage(false))
+    ///     .service_fn(|request: Request<()>| async move {
+    ///         Ok::<_, std::convert::Infallible>(Response::new(request.headers().clone()))
+    ///     });
+    /// let received = Baggage::parse("vendor=acme");
+    /// let sent = received.scope(third_party.oneshot(Request::new(()))).await.unwrap();
+    /// assert!(!sent.body().contains_key("baggage"));
+    /// # }
+    /// ```
+    #[must_use]
+    pub const fn forward_baggage(self, forward: bool) -> Self {
+        Self { forward }
+    }
+}
+
+impl Default for PropagateLayer {
+    fn default() -> Self {
+        Self::new()
     }
 }
 
@@ -62,7 +103,10 @@ impl<S> Layer<S> for PropagateLayer {
     type Service = PropagateService<S>;
 
     fn layer(&self, inner: S) -> Self::Service {
-        PropagateService { inner }
+        PropagateService {
+            inner,
+            forward: self.forward,
+        }
     }
 }
 
@@ -70,11 +114,12 @@ impl<S> Layer<S> for PropagateLayer {
 #[derive(Clone, Debug)]
 pub struct PropagateService<S> {
     inner: S,
+    forward: bool,
 }
 
 /// A boxed error, what [`PropagateService`] fails with: the inner client's error, or the
-/// [`CarrierError`] that stopped a request before it was sent (it already held malformed
-/// baggage, or the contexts' fields exceed the W3C limits).
+/// [`CarrierError`] that stopped a request before it was sent (the contexts' own fields exceed
+/// the W3C limits).
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 impl<S, ReqBody> Service<Request<ReqBody>> for PropagateService<S>
@@ -91,7 +136,13 @@ where
     }
 
     fn call(&mut self, mut request: Request<ReqBody>) -> Self::Future {
-        let state = match inject_current(request.headers_mut()) {
+        let headers = request.headers_mut();
+        if !headers.contains_key(X_REQUEST_ID)
+            && let Some(id) = Inbound::try_with(|inbound| inbound.request_id.clone()).flatten()
+        {
+            headers.insert(X_REQUEST_ID, id);
+        }
+        let state = match send_current(headers, self.forward) {
             Ok(()) => Sending::Sent {
                 future: self.inner.call(request),
             },

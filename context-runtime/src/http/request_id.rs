@@ -89,6 +89,11 @@ impl RequestId {
     pub fn header_value(&self) -> &HeaderValue {
         &self.0
     }
+
+    /// The id as a header value, owned.
+    pub(crate) fn into_header(self) -> HeaderValue {
+        self.0
+    }
 }
 
 /// 1 to 128 bytes, each visible ASCII.

@@ -12,7 +12,8 @@ use tower_layer::Layer;
 use tower_service::Service;
 
 use super::{RequestId, X_REQUEST_ID};
-use crate::{CarrierError, RequestContext, Scoped};
+use crate::carrier::Inbound;
+use crate::{Baggage, CarrierError, RequestContext, Scoped};
 
 /// What refuses a request in [`ContextLayer`]: a status (with an empty body), or a whole response
 /// (boxed or not).
@@ -98,10 +99,15 @@ impl<B: From<String>> Refusal<B> for CarrierError {
 /// ```
 ///
 /// Behind another service of ours, the context comes from the request's `baggage` (written by
-/// [`PropagateLayer`](super::PropagateLayer) upstream) and a request without it is refused with the [`CarrierError`].
-/// The `&RequestId` argument is then this hop's own id (the one echoed to the caller), while a
-/// propagated `request_id` field holds the id of the request that started it all: keep both if
-/// you log per hop, or only the propagated one.
+/// [`PropagateLayer`](super::PropagateLayer) upstream) and a request without it is refused with
+/// the [`CarrierError`] naming the missing field; entries of other producers that are not in the
+/// W3C format are left out, never a refusal. `PropagateLayer` also sends the caller's
+/// `x-request-id`, so the `&RequestId` here is the id of the request that started it all, the
+/// same one the caller echoed and logged.
+///
+/// Everything the request brought in is carried on by the requests made while serving it:
+/// [`PropagateLayer`](super::PropagateLayer) (and [`inject_current`](crate::inject_current))
+/// forward its `baggage` entries after the contexts' own fields, and send its request id.
 ///
 /// ```
 /// # use context_runtime::{CarrierError, ContextLayer, RequestContext, RequestId};
@@ -177,12 +183,13 @@ where
         let echo = Some(id.header_value().clone());
         match (self.make)(&head, &id) {
             Ok(context) => {
+                let inbound = Inbound::request(Baggage::extract(&head.headers), id.into_header());
                 // The inner service's `call` only starts the work (axum routes there); the handler
                 // and everything it calls run in the future, inside the context.
                 let future = self.inner.call(Request::from_parts(head, body));
                 ContextFuture {
                     state: Serving::Serve {
-                        future: context.scope(future),
+                        future: context.scope(inbound.scope(future)),
                     },
                     echo,
                 }
@@ -210,7 +217,7 @@ pin_project_lite::pin_project! {
 pin_project_lite::pin_project! {
     #[project = ServingProjection]
     enum Serving<T: 'static, Fut, B> {
-        Serve { #[pin] future: Scoped<T, Fut> },
+        Serve { #[pin] future: Scoped<T, Scoped<Inbound, Fut>> },
         Refuse { refusal: Option<Response<B>> },
     }
 }

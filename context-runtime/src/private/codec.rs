@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use crate::{Baggage, CarrierError, Propagate};
+use crate::{Baggage, Carrier, CarrierError, Propagate};
 
 /// Implemented by nothing: the bound of the `extract` / `from_baggage` stand-ins of a context
 /// without propagated fields, so calling one explains itself.
@@ -34,6 +34,12 @@ pub const fn codec<T: Propagate>() -> Codec<T> {
     }
 }
 
+/// The carrier's baggage, read leniently but keeping the context's own `fields` past the limits:
+/// what the generated `extract` reads.
+pub fn received(carrier: &(impl Carrier + ?Sized), fields: &[&'static str]) -> Baggage {
+    Baggage::extract_keeping(carrier, fields)
+}
+
 /// A required propagated field's value, for the generated `from_baggage`.
 ///
 /// # Errors
@@ -58,10 +64,18 @@ pub fn optional<T>(
     codec: Codec<T>,
 ) -> Result<Option<T>, CarrierError> {
     let mut values = baggage.values(field);
+    let rejected = baggage.rejection(field);
     let Some(text) = values.next() else {
-        return Ok(None);
+        // Sent, but not in the format (or past the limits): invalid, not missing.
+        return match rejected {
+            Some(reason) => Err(CarrierError::Invalid {
+                field,
+                reason: reason.to_owned(),
+            }),
+            None => Ok(None),
+        };
     };
-    if values.next().is_some() {
+    if values.next().is_some() || rejected.is_some() {
         return Err(CarrierError::Duplicate { field });
     }
     (codec.parse)(text)
