@@ -6,6 +6,11 @@ use super::Baggage;
 
 /// Why a context could not be carried: read from, or written to, a carrier.
 ///
+/// The generated `extract` / `from_baggage` return the variants that name one of the context's
+/// fields (`Missing`, `Invalid`, `Duplicate`): other producers' entries never cause an error.
+/// `Malformed`, `TooLarge` and `TooManyEntries` come from the all-or-nothing reading
+/// ([`Baggage::parse_strict`]) and from writing more than the W3C limits allow.
+///
 /// `Display` says what happened and what to do; no variant holds the offending value (it may be
 /// hostile, or large). With the `http` feature it is a `Refusal` of `ContextLayer`: 400 Bad
 /// Request, with the message as the body.
@@ -36,11 +41,11 @@ pub enum CarrierError {
         /// The field's name (its baggage key).
         field: &'static str,
     },
-    /// A propagated field's value did not parse as the field's type.
+    /// A propagated field's value is not in the W3C format, or did not parse as the field's type.
     Invalid {
         /// The field's name (its baggage key).
         field: &'static str,
-        /// The type's parse error, as text.
+        /// What is wrong: the W3C format's rule it breaks, or the type's parse error, as text.
         reason: String,
     },
     /// A propagated field is in the carrier more than once: which one to believe is ambiguous,

@@ -6,21 +6,27 @@ use opentelemetry::propagation::{Extractor, Injector, TextMapPropagator, text_ma
 
 use super::{BAGGAGE, Baggage, Carrier, Existing, Outgoing};
 
-/// An OpenTelemetry [`TextMapPropagator`] for request contexts: injects the
-/// `#[context(propagate)]` fields of every context set here as the W3C `baggage` header, and
-/// extracts the incoming `baggage` into the OpenTelemetry context as a [`Baggage`], from which
-/// `T::from_baggage` builds yours.
+/// An OpenTelemetry [`TextMapPropagator`] for request contexts, and a drop-in replacement for
+/// OpenTelemetry's own `BaggagePropagator`.
+///
+/// - **inject** writes the W3C `baggage` header: the `#[context(propagate)]` fields of every
+///   context set here first, then the entries of OpenTelemetry's baggage (`cx.baggage()`, set
+///   with `cx.with_baggage(..)`) but those named like a field (the context wins), then the
+///   baggage the request being served received (from `ContextLayer`, or [`Baggage::scope`]).
+///   Other entries are dropped from the end when the list would exceed the W3C limits.
+/// - **extract** reads the incoming `baggage` as [`Baggage::extract`] does (an entry not in the
+///   format is left out, the rest kept) and puts it in the OpenTelemetry context twice: every
+///   entry in `cx.baggage()`, as OpenTelemetry's propagator does, and the [`Baggage`] itself
+///   (`cx.get::<Baggage>()`), from which `T::from_baggage` builds yours.
 ///
 /// Put it next to OpenTelemetry's `TraceContextPropagator` in a `TextMapCompositePropagator`
 /// (or install the composite with `opentelemetry::global::set_text_map_propagator`), and one
-/// `inject` writes both `traceparent` and `baggage`; one `extract` reads both. Entries of other
-/// producers that were extracted are injected again, for forwarding.
+/// `inject` writes both `traceparent` and `baggage`; one `extract` reads both. Use it in place of
+/// `BaggagePropagator`, not beside it: both write the `baggage` header.
 ///
-/// The propagator API cannot report errors: baggage that exceeds the W3C limits is not injected,
-/// and malformed incoming baggage is not extracted. Use
-/// the generated `inject` and `extract` where you need the
-/// [`CarrierError`](super::CarrierError). Use this propagator in place of
-/// OpenTelemetry's own `BaggagePropagator`, not beside it: both write the `baggage` header.
+/// The propagator API cannot report errors: when the contexts' own fields alone exceed the W3C
+/// limits, no baggage is injected. Use the generated `inject` and `extract` where you need the
+/// [`CarrierError`](super::CarrierError).
 ///
 /// ```
 /// use std::collections::HashMap;
