@@ -277,3 +277,74 @@ fn check_parse(list: &str) -> Result<(), TestCaseError> {
     prop_assert_eq!(again.map(|b| b.to_string()), Ok(rendered));
     Ok(())
 }
+
+/// What we forward, OpenTelemetry reads back (feature `opentelemetry`).
+#[cfg(feature = "opentelemetry")]
+mod opentelemetry_reads_it {
+    use std::collections::{BTreeMap, HashMap};
+
+    use context_runtime::{Baggage, RequestContext, inject_current};
+    use opentelemetry::baggage::BaggageExt;
+    use opentelemetry::propagation::TextMapPropagator;
+    use opentelemetry_sdk::propagation::BaggagePropagator;
+    use proptest::prelude::*;
+
+    use super::{PropCtx, config, text};
+
+    proptest! {
+        #![proptest_config(config())]
+
+        /// A context and received baggage, sent on by `inject_current`: OpenTelemetry's own
+        /// propagator reads every field and every forwarded entry, with its value (trimmed:
+        /// OpenTelemetry trims every value it reads).
+        #[test]
+        fn forwarded_baggage_reads_back_under_opentelemetry(
+            text in text(),
+            count in any::<u64>(),
+            note in proptest::option::of(text()),
+            received in proptest::collection::btree_map("x-[a-z0-9]{1,8}", text(), 0..8),
+        ) {
+            let ctx = PropCtx::builder()
+                .text(text.clone())
+                .count(count)
+                .delta(-1)
+                .maybe_note(note.clone())
+                .flag(true)
+                .local(String::new())
+                .build();
+            let mut baggage = Baggage::new();
+            for (key, value) in &received {
+                baggage.insert(key, value.clone()).expect("a token key");
+            }
+            let mut carrier = HashMap::new();
+            ctx.sync_scope(|| baggage.sync_scope(|| inject_current(&mut carrier)))
+                .expect("fits");
+
+            let cx = BaggagePropagator::new().extract(&carrier);
+            let read: BTreeMap<String, String> = cx
+                .baggage()
+                .iter()
+                .map(|(key, (value, _))| (key.to_string(), value.to_string()))
+                .collect();
+            let mut expected: BTreeMap<String, String> = received
+                .iter()
+                .map(|(key, value)| (key.clone(), value.trim().to_owned()))
+                .collect();
+            let count = count.to_string();
+            let ours = [
+                ("text", Some(text.as_str())),
+                ("count", Some(count.as_str())),
+                ("delta", Some("-1")),
+                ("note", note.as_deref()),
+                ("flag", Some("true")),
+                ("retries", Some("7")),
+            ];
+            for (key, value) in ours {
+                if let Some(value) = value {
+                    expected.insert(key.to_owned(), value.trim().to_owned());
+                }
+            }
+            prop_assert_eq!(read, expected);
+        }
+    }
+}

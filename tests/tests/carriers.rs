@@ -918,3 +918,35 @@ mod http_carriers {
         ));
     }
 }
+
+/// Work spawned with the request's contexts also forwards what the request received.
+#[context_runtime::with_context]
+async fn spawned_sends() -> (HashMap<String, String>, HashMap<String, String>) {
+    let send = || {
+        let mut outgoing = HashMap::new();
+        context_runtime::inject_current(&mut outgoing).expect("fits");
+        outgoing
+    };
+    let task = tokio::spawn(async move { send() });
+    let helper = context_runtime::spawn(async move { send() });
+    (
+        task.await.expect("a task"),
+        helper.await.expect("a helper task"),
+    )
+}
+
+#[tokio::test]
+async fn received_baggage_is_forwarded_from_spawned_work_too() {
+    let received = Baggage::parse("vendor=acme,tenant=999");
+    let (task, helper) = job().scope(received.scope(spawned_sends())).await;
+    for sent in [task, helper] {
+        assert_eq!(
+            sent[BAGGAGE],
+            "request_id=r-1,tenant=7,user=alice,attempt=3,vendor=acme"
+        );
+    }
+    // Nothing is forwarded once the scope is over.
+    let mut after = HashMap::new();
+    context_runtime::inject_current(&mut after).expect("nothing to write");
+    assert!(after.is_empty());
+}
