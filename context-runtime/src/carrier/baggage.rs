@@ -6,7 +6,6 @@
 use std::borrow::Cow;
 use std::fmt::{self, Write as _};
 use std::future::Future;
-use std::ops::Range;
 use std::str::FromStr;
 
 use super::inbound::Inbound;
@@ -192,6 +191,17 @@ impl Baggage {
         parser.baggage
     }
 
+    /// [`extract`](Self::extract), and whether the carrier has a `baggage` key at all.
+    pub(crate) fn extract_present(carrier: &(impl Carrier + ?Sized)) -> (Self, bool) {
+        let mut parser = Parser::new(&[]);
+        let mut present = false;
+        carrier.get_all(BAGGAGE, &mut |list| {
+            present = true;
+            parser.list(list);
+        });
+        (parser.baggage, present)
+    }
+
     /// The carrier's `baggage`, all or nothing as [`parse_strict`](Self::parse_strict) (several
     /// `baggage` headers are one list, limits included); empty when it has none.
     ///
@@ -286,27 +296,12 @@ impl Baggage {
         if self.entries.len() == Self::MAX_ENTRIES {
             return Err(CarrierError::TooManyEntries);
         }
-        self.push(key, value, String::new());
-        Ok(())
-    }
-
-    /// Appends an entry, unchecked: its key is a token, its properties are well-formed.
-    pub(crate) fn push(&mut self, key: Cow<'static, str>, value: String, properties: String) {
         self.entries.push(Entry {
             key,
             value,
-            properties,
+            properties: String::new(),
         });
-    }
-
-    /// Appends an entry from another system's API (OpenTelemetry's baggage), unless its key is
-    /// not a token; properties that are not well-formed are left off.
-    #[cfg(feature = "opentelemetry")]
-    pub(crate) fn push_foreign(&mut self, key: &str, value: &str, properties: &str) {
-        if is_token(key) {
-            let properties = properties_of(properties).unwrap_or_default();
-            self.push(Cow::Owned(key.to_owned()), value.to_owned(), properties);
-        }
+        Ok(())
     }
 
     /// Removes every entry under `key`; returns the first one's value.
@@ -331,11 +326,6 @@ impl Baggage {
             index - 1 <= first || entry.key != key
         });
         Some(first)
-    }
-
-    /// Whether one of the entries at `positions` is under `key`.
-    pub(crate) fn has_key(&self, positions: Range<usize>, key: &str) -> bool {
-        self.entries[positions].iter().any(|entry| entry.key == key)
     }
 
     /// The entries, `(key, decoded value)`, in order.
@@ -423,29 +413,6 @@ impl Baggage {
     fn rendered_len(&self) -> usize {
         let entries: usize = self.entries.iter().map(Entry::rendered_len).sum();
         entries + self.entries.len().saturating_sub(1)
-    }
-
-    /// Drops entries from the end, never one of the first `keep`, until the list is within the
-    /// limits.
-    ///
-    /// # Errors
-    ///
-    /// The first `keep` entries alone exceed them.
-    pub(crate) fn fit(&mut self, keep: usize) -> Result<(), CarrierError> {
-        let mut len = self.rendered_len();
-        while len > Self::MAX_LEN || self.entries.len() > Self::MAX_ENTRIES {
-            if self.entries.len() <= keep {
-                return Err(if len > Self::MAX_LEN {
-                    CarrierError::TooLarge { len }
-                } else {
-                    CarrierError::TooManyEntries
-                });
-            }
-            let last = self.entries.pop().map_or(0, |entry| entry.rendered_len());
-            // The entry and the comma before it (none before the first).
-            len -= last + usize::from(!self.entries.is_empty());
-        }
-        Ok(())
     }
 
     /// Runs `fut` with these entries as the baggage this work **received**: `inject_current`
@@ -656,15 +623,29 @@ fn hex_digit(byte: u8) -> Option<u8> {
 }
 
 /// `%x21 / %x23-2B / %x2D-3A / %x3C-5B / %x5D-7E`: visible ASCII but `"`, `,`, `;` and `\`.
-fn is_baggage_octet(byte: u8) -> bool {
+const fn is_baggage_octet(byte: u8) -> bool {
     matches!(byte, 0x21 | 0x23..=0x2B | 0x2D..=0x3A | 0x3C..=0x5B | 0x5D..=0x7E)
 }
 
 /// Whether a value's byte goes out as is: a baggage octet, but not `%` (which starts an escape)
 /// nor `=` (on which OpenTelemetry's parser splits an entry, value included).
 fn is_plain(byte: u8) -> bool {
-    is_baggage_octet(byte) && byte != b'%' && byte != b'='
+    PLAIN[usize::from(byte)]
 }
+
+/// [`is_plain`] for every byte: a table, since every byte of every value sent is looked up.
+const PLAIN: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        // `byte < 256`: the cast is exact.
+        #[allow(clippy::cast_possible_truncation)]
+        let octet = byte as u8;
+        table[byte] = is_baggage_octet(octet) && octet != b'%' && octet != b'=';
+        byte += 1;
+    }
+    table
+};
 
 /// The rendered length of one byte of a value.
 fn encoded_len(byte: u8) -> usize {
@@ -672,7 +653,7 @@ fn encoded_len(byte: u8) -> usize {
 }
 
 /// RFC 7230 `token`: one or more of `tchar`.
-fn is_token(text: &str) -> bool {
+pub(crate) fn is_token(text: &str) -> bool {
     !text.is_empty()
         && text
             .bytes()
@@ -713,20 +694,60 @@ impl<W: fmt::Write> fmt::Write for Encoder<'_, W> {
     }
 }
 
+/// Appends `key=` to a list being written, after a `,` unless it is the first entry.
+fn start_entry(list: &mut impl fmt::Write, first: bool, key: &str) -> fmt::Result {
+    if !first {
+        list.write_char(',')?;
+    }
+    list.write_str(key)?;
+    list.write_char('=')
+}
+
+/// Appends the entry `key=value;properties` to a list being written, the value percent-encoded.
+/// `key` must be a token and `properties` well-formed (or empty).
+fn write_entry(
+    list: &mut impl fmt::Write,
+    first: bool,
+    key: &str,
+    value: &str,
+    properties: &str,
+) -> fmt::Result {
+    start_entry(list, first, key)?;
+    Encoder(list).write_str(value)?;
+    if !properties.is_empty() {
+        list.write_char(';')?;
+        list.write_str(properties)?;
+    }
+    Ok(())
+}
+
+/// [`write_entry`] into a `String`, which cannot fail.
+pub(crate) fn push_entry(list: &mut String, key: &str, value: &str, properties: &str) {
+    write_entry(list, list.is_empty(), key, value, properties)
+        .unwrap_or_else(|_| unreachable!("writing to a String"));
+}
+
+/// Appends a context's field, `key=` and its `Display` text percent-encoded, to a list being
+/// written: formatted straight into the list, with no `String` of its own.
+pub(crate) fn push_field(list: &mut String, key: &str, value: &dyn fmt::Display) {
+    let first = list.is_empty();
+    start_entry(list, first, key)
+        .and_then(|()| write!(Encoder(list), "{value}"))
+        .unwrap_or_else(|_| unreachable!("writing to a String"));
+}
+
+/// The properties of an entry from another system's API (OpenTelemetry's baggage metadata), if
+/// they are well-formed.
+#[cfg(feature = "opentelemetry")]
+pub(crate) fn foreign_properties(properties: &str) -> Option<String> {
+    properties_of(properties).ok()
+}
+
 /// The header form: `key=value;properties` joined by `,`, values percent-encoded.
 impl fmt::Display for Baggage {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for (index, entry) in self.entries.iter().enumerate() {
-            if index > 0 {
-                f.write_char(',')?;
-            }
-            f.write_str(&entry.key)?;
-            f.write_char('=')?;
-            Encoder(f).write_str(&entry.value)?;
-            if !entry.properties.is_empty() {
-                f.write_char(';')?;
-                f.write_str(&entry.properties)?;
-            }
+            write_entry(f, index == 0, &entry.key, &entry.value, &entry.properties)?;
         }
         Ok(())
     }
@@ -908,25 +929,6 @@ mod tests {
         let mut baggage = Baggage::parse("a=1;p=2,b=x");
         baggage.insert("c", "é = %").unwrap();
         assert_eq!(baggage.rendered_len(), baggage.to_string().len());
-    }
-
-    #[test]
-    fn fit_drops_from_the_end_and_keeps_the_first() {
-        let mut baggage = Baggage::new();
-        baggage.insert("own", "1").unwrap();
-        for i in 0..100 {
-            baggage.insert(&format!("k{i}"), "v".repeat(90)).unwrap();
-        }
-        baggage.fit(1).unwrap();
-        assert_eq!(baggage.get("own"), Some("1"));
-        assert!(baggage.get("k0").is_some());
-        assert!(baggage.get("k99").is_none());
-        assert!(baggage.to_string().len() <= Baggage::MAX_LEN);
-
-        let mut huge = Baggage::new();
-        huge.insert("own", "v".repeat(Baggage::MAX_LEN)).unwrap();
-        huge.insert("other", "v").unwrap();
-        assert!(matches!(huge.fit(1), Err(CarrierError::TooLarge { .. })));
     }
 
     #[test]

@@ -4,6 +4,7 @@
 use opentelemetry::baggage::{BaggageExt, KeyValueMetadata};
 use opentelemetry::propagation::{Extractor, Injector, TextMapPropagator, text_map_propagator};
 
+use super::baggage::{foreign_properties, is_token};
 use super::{BAGGAGE, Baggage, Carrier, Existing, Outgoing};
 
 /// An OpenTelemetry [`TextMapPropagator`] for request contexts, and a drop-in replacement for
@@ -91,17 +92,23 @@ impl Default for ContextPropagator {
 impl TextMapPropagator for ContextPropagator {
     fn inject_context(&self, cx: &opentelemetry::Context, injector: &mut dyn Injector) {
         let mut out = Outgoing::new();
-        if out.current().is_err() {
-            // The contexts' fields alone exceed the W3C limits: nothing rather than a part.
-            return;
+        out.current();
+        let theirs = cx.baggage();
+        for (key, (value, metadata)) in theirs {
+            let (key, metadata) = (key.as_str(), metadata.as_str());
+            // What OpenTelemetry's API accepts, but the W3C format does not carry, stays here.
+            let properties = if metadata.is_empty() {
+                Some(String::new())
+            } else {
+                foreign_properties(metadata)
+            };
+            if let (true, Some(properties)) = (is_token(key), properties) {
+                out.foreign_entry(key, value.as_str(), &properties);
+            }
         }
-        let mut theirs = Baggage::new();
-        for (key, (value, metadata)) in cx.baggage() {
-            theirs.push_foreign(key.as_str(), value.as_str(), metadata.as_str());
-        }
-        out.foreign(&theirs);
-        out.received();
-        // Only the contexts' own fields can be too large, and that was refused above.
+        out.received(|key| theirs.get(key).is_some());
+        // The contexts' own fields alone exceed the W3C limits: nothing rather than a part
+        // (the propagator API cannot report an error).
         let _ = out.send(&mut InjectorCarrier(injector), &Existing::none());
     }
 

@@ -4,9 +4,8 @@
 use std::fmt;
 use std::str::FromStr;
 
-use std::borrow::Cow;
-
 use super::inbound::Inbound;
+use super::baggage::{push_entry, push_field};
 use super::{BAGGAGE, Baggage, Carrier, CarrierError};
 use crate::RequestContext;
 use crate::core::registry;
@@ -127,10 +126,10 @@ pub(crate) fn send_current(
 ) -> Result<(), CarrierError> {
     let existing = Existing::read(carrier);
     let mut out = Outgoing::new();
-    out.current()?;
-    out.foreign(existing.baggage());
+    out.current();
+    out.foreign(&existing.baggage, |_| false);
     if forward {
-        out.received();
+        out.received(|key| existing.baggage.get(key).is_some());
     }
     out.send(carrier, &existing)
 }
@@ -148,8 +147,8 @@ pub fn inject<T: RequestContext>(
 ) -> Result<(), CarrierError> {
     let existing = Existing::read(carrier);
     let mut out = Outgoing::new();
-    out.own(|visit| context.__propagate(visit))?;
-    out.foreign(existing.baggage());
+    out.own(|visit| context.__propagate(visit));
+    out.foreign(&existing.baggage, |_| false);
     out.send(carrier, &existing)
 }
 
@@ -187,13 +186,7 @@ pub(crate) struct Existing {
 
 impl Existing {
     pub(crate) fn read(carrier: &(impl Carrier + ?Sized)) -> Self {
-        let mut present = false;
-        carrier.get_all(BAGGAGE, &mut |_| present = true);
-        let baggage = if present {
-            Baggage::extract(carrier)
-        } else {
-            Baggage::new()
-        };
+        let (baggage, present) = Baggage::extract_present(carrier);
         Self { baggage, present }
     }
 
@@ -205,85 +198,80 @@ impl Existing {
             present: false,
         }
     }
-
-    pub(crate) fn baggage(&self) -> &Baggage {
-        &self.baggage
-    }
 }
 
-/// The list being sent: the contexts' own fields first, then foreign entries that are not
-/// theirs, trimmed from the end to the W3C limits.
+/// The list being sent, written straight into the header's `String`: the contexts' own fields
+/// first, then foreign entries that are not theirs, trimmed from the end to the W3C limits.
 pub(crate) struct Outgoing {
-    baggage: Baggage,
-    /// How many of the first entries are the contexts' own.
-    own: usize,
-    /// Fields a context holds without a value (`None`): no foreign entry goes out in their name.
-    unset: Vec<&'static str>,
+    list: String,
+    /// Where the contexts' own fields end in `list`, and how many they are.
+    own_end: usize,
+    own_count: usize,
+    /// The contexts' field names, with a value or without (`None`): no foreign entry goes out
+    /// under them.
+    taken: Vec<&'static str>,
+    /// Where each foreign entry ends in `list`, to drop them from the end.
+    ends: Vec<usize>,
 }
 
 impl Outgoing {
     pub(crate) fn new() -> Self {
         Self {
-            baggage: Baggage::new(),
-            own: 0,
-            unset: Vec::new(),
+            // Room for a few fields: one allocation in the common case.
+            list: String::with_capacity(128),
+            own_end: 0,
+            own_count: 0,
+            taken: Vec::new(),
+            ends: Vec::new(),
         }
     }
 
     /// The propagated fields of every context set here.
-    pub(crate) fn current(&mut self) -> Result<(), CarrierError> {
-        let mut result = Ok(());
+    pub(crate) fn current(&mut self) {
         registry::for_each_current(|context| {
-            if result.is_ok() {
-                result = self.own(|visit| context.propagated_fields(visit));
-            }
+            self.own(|visit| context.propagated_fields(visit));
         });
-        result
     }
 
-    /// The fields `fields` visits, as own entries.
-    fn own(
-        &mut self,
-        fields: impl FnOnce(&mut dyn FnMut(&'static str, Option<&dyn fmt::Display>)),
-    ) -> Result<(), CarrierError> {
-        let mut result = Ok(());
+    /// The fields `fields` visits, as own entries. Must come before any foreign entry. A field
+    /// already written (two context types propagating one name) keeps its first value.
+    fn own(&mut self, fields: impl FnOnce(&mut dyn FnMut(&'static str, Option<&dyn fmt::Display>))) {
+        debug_assert!(self.ends.is_empty(), "own fields go first");
         fields(&mut |field, value| {
-            if result.is_err() {
+            if self.taken.contains(&field) {
                 return;
             }
+            self.taken.push(field);
             if let Some(value) = value {
-                result = self.baggage.insert_field(field, value.to_string());
-            } else {
-                self.baggage.remove(field);
-                self.unset.push(field);
+                push_field(&mut self.list, field, value);
+                self.own_end = self.list.len();
+                self.own_count += 1;
             }
         });
-        self.own = self.baggage.len();
-        result
     }
 
-    /// The entries of `from` that are not the contexts' own (nor, when they come from a second
-    /// source, already here), after those already here.
-    pub(crate) fn foreign(&mut self, from: &Baggage) {
-        let earlier = self.baggage.len();
+    /// The entries of `from` that are not the contexts' own, nor `skip`ped (those of an earlier
+    /// source), after those already here.
+    pub(crate) fn foreign(&mut self, from: &Baggage, skip: impl Fn(&str) -> bool) {
         for (key, value, properties) in from.iter_with_properties() {
-            if self.baggage.has_key(0..self.own, key)
-                || self.unset.contains(&key)
-                || self.baggage.has_key(self.own..earlier, key)
-            {
-                continue;
+            if !skip(key) {
+                self.foreign_entry(key, value, properties);
             }
-            self.baggage.push(
-                Cow::Owned(key.to_owned()),
-                value.to_owned(),
-                properties.to_owned(),
-            );
         }
     }
 
-    /// The baggage this work received, forwarded.
-    pub(crate) fn received(&mut self) {
-        Inbound::try_with(|inbound| self.foreign(&inbound.baggage));
+    /// One foreign entry, unless it is named like a context's field. `key` is a token and
+    /// `properties` well-formed.
+    pub(crate) fn foreign_entry(&mut self, key: &str, value: &str, properties: &str) {
+        if !self.taken.contains(&key) {
+            push_entry(&mut self.list, key, value, properties);
+            self.ends.push(self.list.len());
+        }
+    }
+
+    /// The baggage this work received, forwarded; `skip`ped keys were sent from another source.
+    pub(crate) fn received(&mut self, skip: impl Fn(&str) -> bool) {
+        Inbound::try_with(|inbound| self.foreign(&inbound.baggage, skip));
     }
 
     /// Trims the list to the limits and writes it, replacing the carrier's `existing` baggage.
@@ -296,14 +284,26 @@ impl Outgoing {
         carrier: &mut (impl Carrier + ?Sized),
         existing: &Existing,
     ) -> Result<(), CarrierError> {
-        self.baggage.fit(self.own)?;
-        if self.baggage.is_empty() {
-            if existing.present {
-                // What was there was not ours to send (a `None` field's name, or malformed).
-                carrier.set(BAGGAGE, String::new());
-            }
-            return Ok(());
+        if self.own_end > Baggage::MAX_LEN {
+            return Err(CarrierError::TooLarge { len: self.own_end });
         }
-        self.baggage.inject(carrier)
+        if self.own_count > Baggage::MAX_ENTRIES {
+            return Err(CarrierError::TooManyEntries);
+        }
+        while self.list.len() > Baggage::MAX_LEN
+            || self.own_count + self.ends.len() > Baggage::MAX_ENTRIES
+        {
+            // The last foreign entry and the `,` before it; what is left ends where the one
+            // before it did.
+            self.ends.pop();
+            let end = self.ends.last().copied().unwrap_or(self.own_end);
+            self.list.truncate(end);
+        }
+        if !self.list.is_empty() || existing.present {
+            // An empty list replaces what was there: it was not ours to send (a `None` field's
+            // name, or not in the format).
+            carrier.set(BAGGAGE, self.list);
+        }
+        Ok(())
     }
 }
