@@ -1,10 +1,13 @@
 //! Untrusted input on the way in: a `baggage` header (or job payload) and an `x-request-id`.
-//! Nothing may panic; what parses must render and parse back to the same thing; a context
-//! extracted from it holds exactly what the baggage said.
+//! Nothing may panic. The lenient parse keeps what is in the format and within the limits, and
+//! what it keeps renders to a list the strict parse reads back equal; a context extracted from
+//! headers holds exactly what its own entries said (or an error naming one of its fields); and
+//! sent on, it goes first, followed by the received entries that still fit, unchanged and in
+//! order.
 
 #![no_main]
 
-use context_runtime::{Baggage, CarrierError, RequestContext, RequestId};
+use context_runtime::{Baggage, CarrierError, RequestContext, RequestId, inject_current};
 use http::{HeaderMap, HeaderValue};
 use libfuzzer_sys::fuzz_target;
 
@@ -22,56 +25,30 @@ struct Ctx {
     token: String,
 }
 
+/// The runtime's registry of context types leaks each list it supersedes, on purpose (a few
+/// hundred bytes per process: see `context-runtime/src/core/registry.rs`); entering `Ctx` and the
+/// received baggage registers two types, which LeakSanitizer would report at exit.
+#[unsafe(no_mangle)]
+pub extern "C" fn __lsan_default_suppressions() -> *const std::ffi::c_char {
+    c"leak:context_runtime::core::registry::register\nleak:core/registry.rs\n".as_ptr()
+}
+
+/// `Ctx`'s propagated fields, in declaration order: its baggage keys.
+const FIELDS: [&str; 4] = ["request_id", "tenant", "user", "attempt"];
+
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
+    let parsed = parser(&text);
 
-    // The parser: what parses renders to a list that parses back equal (when the rendering,
-    // which may be longer than the input, still fits the limit).
-    if let Ok(baggage) = Baggage::parse(&text) {
-        assert!(baggage.len() <= Baggage::MAX_ENTRIES);
-        let rendered = baggage.to_string();
-        assert!(
-            rendered.bytes().all(|b| b.is_ascii_graphic()),
-            "{rendered:?}"
-        );
-        match Baggage::parse(&rendered) {
-            Ok(again) => assert_eq!(again, baggage, "{rendered:?}"),
-            Err(CarrierError::TooLarge { .. }) => assert!(rendered.len() > Baggage::MAX_LEN),
-            Err(error) => panic!("{rendered:?} does not parse back: {error}"),
-        }
-    }
-
-    // A context from HTTP headers: the raw bytes as a header, split in two headers too.
-    let mut headers = HeaderMap::new();
-    if let Ok(value) = HeaderValue::from_bytes(data) {
-        headers.append("baggage", value);
-    }
-    if let Ok(builder) = Ctx::extract(&headers) {
-        let ctx = builder.token(String::new()).build();
-        let baggage = Baggage::extract(&headers).expect("extract parsed it");
-        assert_eq!(baggage.get("request_id"), Some(ctx.request_id().as_str()));
-        assert_eq!(
-            baggage.get("tenant").map(str::parse),
-            Some(Ok(*ctx.tenant()))
-        );
-        assert_eq!(baggage.get("user"), ctx.user().map(String::as_str));
-
-        // ... and it goes out again as it came in (unless its encoding grew past the limit:
-        // `%FF` comes back as the three bytes of U+FFFD).
-        let mut out = HeaderMap::new();
-        match ctx.inject(&mut out) {
-            Ok(()) => {
-                let again = Ctx::extract(&out).expect("our own baggage");
-                let again = again.token(String::new()).build();
-                assert_eq!(again.request_id(), ctx.request_id());
-                assert_eq!(
-                    (again.tenant(), again.user(), again.attempt()),
-                    (ctx.tenant(), ctx.user(), ctx.attempt())
-                );
-            }
-            Err(CarrierError::TooLarge { len }) => assert!(len > Baggage::MAX_LEN),
-            Err(error) => panic!("could not send back what came in: {error}"),
-        }
+    // A context from HTTP headers: the raw bytes as one `baggage` header, or split in two
+    // `baggage` headers at the first newline (which no header value can hold).
+    let parts = match data.iter().position(|&b| b == b'\n') {
+        Some(newline) => vec![&data[..newline], &data[newline + 1..]],
+        None => vec![data],
+    };
+    if let Some(headers) = headers(&parts) {
+        // One header is read as the text is: what `parser` found is what the carrier holds.
+        context(&headers, (parts.len() == 1).then_some(&parsed));
     }
 
     // x-request-id: accepted exactly as sent, or not at all.
@@ -81,3 +58,397 @@ fuzz_target!(|data: &[u8]| {
         assert!(data.iter().all(u8::is_ascii_graphic));
     }
 });
+
+/// What `Baggage::parse` and `Baggage::parse_strict` make of a text.
+type Parsed = (Baggage, Result<Baggage, CarrierError>);
+
+/// Invariants of `Baggage::parse` (lenient) and `Baggage::parse_strict` on any text.
+fn parser(text: &str) -> Parsed {
+    // Lenient: within the limits, and what it keeps renders to a fixed point.
+    let baggage = Baggage::parse(text);
+    assert!(baggage.len() <= Baggage::MAX_ENTRIES);
+    let members = text.split(',').filter(|m| !ows(m).is_empty()).count();
+    assert_eq!(baggage.len() + baggage.dropped(), members, "{text:?}");
+    let rendered = baggage.to_string();
+    assert!(
+        rendered.bytes().all(|b| b.is_ascii_graphic()),
+        "{rendered:?}"
+    );
+    assert!(rendered.len() <= Baggage::MAX_LEN, "{rendered:?}");
+    let again = Baggage::parse_strict(&rendered)
+        .unwrap_or_else(|error| panic!("{rendered:?} does not parse back strictly: {error}"));
+    assert_eq!(again, baggage, "{rendered:?}");
+    assert_eq!(again.to_string(), rendered);
+
+    // Strict: all or nothing. What it accepts, the lenient parse keeps whole, except that the
+    // strict limit is on the received text and the lenient one on the rendering (which can be
+    // longer: `=` and `%FF` grow when re-encoded); then the lenient parse keeps what fits.
+    let strict = Baggage::parse_strict(text);
+    match &strict {
+        Ok(strict) => {
+            assert!(text.len() <= Baggage::MAX_LEN && strict.len() <= Baggage::MAX_ENTRIES);
+            let strict_rendered = strict.to_string();
+            if strict_rendered.len() <= Baggage::MAX_LEN {
+                assert_eq!(&baggage, strict, "{text:?}");
+                assert_eq!(baggage.dropped(), 0, "{text:?}");
+            } else {
+                let kept = fitting(0, 0, pieces(&strict_rendered), true);
+                assert_eq!(rendered, kept.join(","), "{text:?}");
+                assert_eq!(baggage.len() + baggage.dropped(), strict.len());
+            }
+        }
+        Err(CarrierError::TooLarge { len }) => {
+            assert_eq!(*len, text.len());
+            assert!(*len > Baggage::MAX_LEN);
+        }
+        Err(CarrierError::TooManyEntries) => assert!(baggage.dropped() > 0, "{text:?}"),
+        Err(CarrierError::Malformed { .. }) => assert!(baggage.dropped() > 0, "{text:?}"),
+        Err(error) => panic!("{text:?}: a parse error is about the list, not {error:?}"),
+    }
+    (baggage, strict)
+}
+
+/// Checks extracting `Ctx` from `headers`, and sending it on with what they held; `parsed` is
+/// what `parser` made of the only `baggage` header's text (`None` for several headers).
+fn context(headers: &HeaderMap, parsed: Option<&Parsed>) {
+    // The lists as the carrier reads them (each header on its own; they are one list).
+    let lists: Vec<String> = headers
+        .get_all("baggage")
+        .iter()
+        .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned())
+        .collect();
+    let joined = lists.join(",");
+
+    let received = Baggage::extract(headers);
+    let strict = Baggage::extract_strict(headers);
+    let computed;
+    let (lenient, parsed_strict) = match parsed {
+        Some((lenient, strict)) => (lenient, strict),
+        None => {
+            computed = (Baggage::parse(&joined), Baggage::parse_strict(&joined));
+            (&computed.0, &computed.1)
+        }
+    };
+    assert_eq!(
+        (&received, received.dropped()),
+        (lenient, lenient.dropped())
+    );
+    assert_eq!(&strict, parsed_strict);
+
+    // Received baggage alone is forwarded as received (it is within the limits already).
+    let mut out = HeaderMap::new();
+    let result = received.clone().sync_scope(|| inject_current(&mut out));
+    assert_eq!(result, Ok(()));
+    let sent: Vec<_> = out.get_all("baggage").iter().collect();
+    if received.is_empty() {
+        assert!(sent.is_empty(), "{sent:?}");
+    } else {
+        assert_eq!(sent, [received.to_string().as_str()]);
+    }
+
+    let expected = expected_extraction(&lists);
+    let ctx = match (Ctx::extract(headers), expected) {
+        (Ok(builder), Ok(expected)) => {
+            let ctx = builder.token(String::new()).build();
+            assert_eq!(own_entries(&ctx), expected, "{lists:?}");
+            ctx
+        }
+        (Err(error), Err(expected)) => {
+            assert!(
+                !matches!(
+                    error,
+                    CarrierError::Malformed { .. }
+                        | CarrierError::TooLarge { .. }
+                        | CarrierError::TooManyEntries
+                ),
+                "{lists:?}: {error:?}"
+            );
+            let named = field_of(&error);
+            assert!(named.is_some_and(|field| FIELDS.contains(&field)));
+            assert_eq!(kind_of(&error), expected, "{lists:?}: {error:?}");
+            return;
+        }
+        (got, expected) => panic!(
+            "{lists:?}: extracted {:?}, expected {expected:?}",
+            got.map(|builder| own_entries(&builder.token(String::new()).build()))
+        ),
+    };
+    forward(ctx, headers, &received);
+}
+
+/// Sends `ctx` on, in scope with the `received` baggage and into `headers` (which hold it):
+/// the context's fields first, then the received entries that are not its fields, in order,
+/// dropped from the end to fit the limits; an error only when its fields alone do not fit.
+fn forward(ctx: Ctx, headers: &HeaderMap, received: &Baggage) {
+    let own = own_entries(&ctx);
+    let own_rendered: Vec<String> = own
+        .iter()
+        .map(|(key, value)| format!("{key}={}", encode(value)))
+        .collect();
+    let own_len = own_rendered.iter().map(String::len).sum::<usize>() + own.len() - 1;
+
+    let foreign = received.to_string();
+    let foreign = pieces(&foreign)
+        .into_iter()
+        .filter(|piece| {
+            let key = piece.split('=').next().unwrap_or_default();
+            !FIELDS.contains(&key)
+        })
+        .collect::<Vec<_>>();
+
+    // Into headers that hold the received baggage (they are replaced).
+    let mut into_headers = headers.clone();
+    let injected = ctx.inject(&mut into_headers);
+
+    // Through the scopes, as a service sends a request on.
+    let mut out = HeaderMap::new();
+    let scoped = received
+        .clone()
+        .sync_scope(|| ctx.sync_scope(|| inject_current(&mut out)));
+
+    if own_len > Baggage::MAX_LEN {
+        // Only a field past the limits by itself is kept by `extract`; together they may not fit.
+        let error = CarrierError::TooLarge { len: own_len };
+        assert_eq!(injected, Err(error.clone()));
+        assert_eq!(scoped, Err(error));
+        return;
+    }
+    assert_eq!(injected, Ok(()));
+    assert_eq!(scoped, Ok(()));
+
+    let kept = fitting(own_len, own.len(), foreign, false);
+    let mut expected = own_rendered.join(",");
+    for piece in &kept {
+        expected.push(',');
+        expected.push_str(piece);
+    }
+    for out in [&into_headers, &out] {
+        let sent: Vec<_> = out.get_all("baggage").iter().collect();
+        assert_eq!(sent, [expected.as_str()]);
+    }
+    // ... which is valid W3C baggage within the limits, our fields first, reading back equal.
+    assert!(expected.len() <= Baggage::MAX_LEN);
+    let parsed = Baggage::parse_strict(&expected).expect("what we send parses strictly");
+    assert!(parsed.len() <= Baggage::MAX_ENTRIES);
+    let entries: Vec<_> = parsed.iter().collect();
+    let own_sent: Vec<_> = own.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(entries[..own.len()], own_sent[..]);
+    let again = Ctx::extract(&out).expect("our own baggage");
+    let again = again.token(String::new()).build();
+    assert_eq!(own_entries(&again), own);
+}
+
+/// `Ctx`'s propagated fields as entries, in order (an absent `user` left out).
+fn own_entries(ctx: &Ctx) -> Vec<(&'static str, String)> {
+    let mut entries = vec![
+        ("request_id", ctx.request_id().as_str().to_owned()),
+        ("tenant", ctx.tenant().to_string()),
+    ];
+    if let Some(user) = ctx.user() {
+        entries.push(("user", user.clone()));
+    }
+    entries.push(("attempt", ctx.attempt().to_string()));
+    entries
+}
+
+/// An error's kind and field, to compare with the reference reading.
+type Kind = (&'static str, &'static str);
+
+fn kind_of(error: &CarrierError) -> Kind {
+    match error {
+        CarrierError::Missing { field } => ("missing", field),
+        CarrierError::Invalid { field, .. } => ("invalid", field),
+        CarrierError::Duplicate { field } => ("duplicate", field),
+        other => panic!("not a field's error: {other:?}"),
+    }
+}
+
+fn field_of(error: &CarrierError) -> Option<&'static str> {
+    match error {
+        CarrierError::Missing { field }
+        | CarrierError::Invalid { field, .. }
+        | CarrierError::Duplicate { field } => Some(field),
+        _ => None,
+    }
+}
+
+/// What `Ctx::extract` must say about `lists`, read independently of the library: each field's
+/// members (by the key before the first `=` or `;`), strictly in the W3C format and at most
+/// `MAX_LEN` rendered bytes; the first field in declaration order that is wrong is the error.
+fn expected_extraction(lists: &[String]) -> Result<Vec<(&'static str, String)>, Kind> {
+    let mut readings: [Vec<Option<String>>; 4] = Default::default();
+    for member in lists.iter().flat_map(|list| list.split(',')).map(ows) {
+        if member.is_empty() {
+            continue;
+        }
+        let key = ows(member.split(['=', ';']).next().unwrap_or_default());
+        let Some(index) = FIELDS.iter().position(|field| *field == key) else {
+            continue;
+        };
+        let value = w3c_member(member)
+            .filter(|(key, value, properties)| {
+                rendered_len(key, value, properties) <= Baggage::MAX_LEN
+            })
+            .map(|(_, value, _)| value);
+        readings[index].push(value);
+    }
+    let mut entries = Vec::new();
+    for (field, reading) in FIELDS.into_iter().zip(readings) {
+        let text = match reading.as_slice() {
+            [] => None,
+            [Some(value)] => Some(value.clone()),
+            [None] => return Err(("invalid", field)),
+            many if many.iter().all(Option::is_none) => return Err(("invalid", field)),
+            _ => return Err(("duplicate", field)),
+        };
+        let value = match (field, text) {
+            ("user", None) => continue,
+            ("attempt", None) => "1".to_owned(),
+            (_, None) => return Err(("missing", field)),
+            ("request_id", Some(text)) => match text.parse::<RequestId>() {
+                Ok(id) => id.as_str().to_owned(),
+                Err(_) => return Err(("invalid", field)),
+            },
+            ("tenant", Some(text)) => match text.parse::<u64>() {
+                Ok(tenant) => tenant.to_string(),
+                Err(_) => return Err(("invalid", field)),
+            },
+            ("attempt", Some(text)) => match text.parse::<u32>() {
+                Ok(attempt) => attempt.to_string(),
+                Err(_) => return Err(("invalid", field)),
+            },
+            (_, Some(text)) => text,
+        };
+        entries.push((field, value));
+    }
+    Ok(entries)
+}
+
+/// A list member (trimmed) in the W3C format: `key OWS = OWS value *(OWS ; OWS property)`, as
+/// `(key, decoded value, properties without optional whitespace)`.
+fn w3c_member(member: &str) -> Option<(&str, String, String)> {
+    let (pair, properties) = member.split_once(';').unwrap_or((member, ""));
+    let (key, value) = pair.split_once('=')?;
+    let (key, value) = (ows(key), ows(value));
+    if !is_token(key) || !value.bytes().all(is_baggage_octet) {
+        return None;
+    }
+    let mut normalized = Vec::new();
+    for property in properties.split(';') {
+        match property.split_once('=') {
+            Some((key, value)) => {
+                let (key, value) = (ows(key), ows(value));
+                if !is_token(key) || !value.bytes().all(is_baggage_octet) {
+                    return None;
+                }
+                normalized.push(format!("{key}={value}"));
+            }
+            None if ows(property).is_empty() => {}
+            None if is_token(ows(property)) => normalized.push(ows(property).to_owned()),
+            None => return None,
+        }
+    }
+    Some((key, decode(value), normalized.join(";")))
+}
+
+/// Percent-decoding: `%` and two hex digits is a byte, any other `%` is itself; the bytes as
+/// UTF-8, invalid sequences replaced.
+fn decode(value: &str) -> String {
+    let bytes = value.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && bytes.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
+            && bytes.get(i + 2).is_some_and(u8::is_ascii_hexdigit)
+        {
+            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap();
+            out.push(u8::from_str_radix(hex, 16).unwrap());
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Percent-encoding for the wire: every byte but the baggage octets, and `%` and `=` too.
+fn encode(value: &str) -> String {
+    let mut out = String::new();
+    for byte in value.bytes() {
+        if is_plain(byte) {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+fn is_plain(byte: u8) -> bool {
+    is_baggage_octet(byte) && byte != b'%' && byte != b'='
+}
+
+fn rendered_len(key: &str, value: &str, properties: &str) -> usize {
+    let value: usize = value.bytes().map(|b| if is_plain(b) { 1 } else { 3 }).sum();
+    let properties = if properties.is_empty() {
+        0
+    } else {
+        1 + properties.len()
+    };
+    key.len() + 1 + value + properties
+}
+
+/// The rendered entries of a rendered list (no rendered entry holds a `,`).
+fn pieces(rendered: &str) -> Vec<&str> {
+    if rendered.is_empty() {
+        Vec::new()
+    } else {
+        rendered.split(',').collect()
+    }
+}
+
+/// The rendered entries among `pieces` that fit after `len` bytes and `count` entries already
+/// there, within the limits: the longest prefix that fits when `skip` is false (dropping from
+/// the end), each one that still fits when it is true (the lenient parse, member by member).
+fn fitting(mut len: usize, mut count: usize, pieces: Vec<&str>, skip: bool) -> Vec<&str> {
+    let mut kept = Vec::new();
+    for piece in pieces {
+        let grown = len + piece.len() + usize::from(count > 0);
+        if count == Baggage::MAX_ENTRIES || grown > Baggage::MAX_LEN {
+            if skip {
+                continue;
+            }
+            break;
+        }
+        (len, count) = (grown, count + 1);
+        kept.push(piece);
+    }
+    kept
+}
+
+fn is_baggage_octet(byte: u8) -> bool {
+    byte.is_ascii_graphic() && !matches!(byte, b'"' | b',' | b';' | b'\\')
+}
+
+fn is_token(text: &str) -> bool {
+    !text.is_empty()
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+}
+
+/// Without RFC 7230 optional whitespace (spaces and tabs) at either end.
+fn ows(text: &str) -> &str {
+    text.trim_matches([' ', '\t'])
+}
+
+/// Headers with one `baggage` header per part, if every part is a valid header value.
+fn headers(parts: &[&[u8]]) -> Option<HeaderMap> {
+    let mut headers = HeaderMap::new();
+    for part in parts {
+        headers.append("baggage", HeaderValue::from_bytes(part).ok()?);
+    }
+    Some(headers)
+}

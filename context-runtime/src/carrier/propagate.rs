@@ -4,8 +4,8 @@
 use std::fmt;
 use std::str::FromStr;
 
-use super::inbound::Inbound;
 use super::baggage::{push_entry, push_field};
+use super::inbound::Inbound;
 use super::{BAGGAGE, Baggage, Carrier, CarrierError};
 use crate::RequestContext;
 use crate::core::registry;
@@ -235,7 +235,10 @@ impl Outgoing {
 
     /// The fields `fields` visits, as own entries. Must come before any foreign entry. A field
     /// already written (two context types propagating one name) keeps its first value.
-    fn own(&mut self, fields: impl FnOnce(&mut dyn FnMut(&'static str, Option<&dyn fmt::Display>))) {
+    fn own(
+        &mut self,
+        fields: impl FnOnce(&mut dyn FnMut(&'static str, Option<&dyn fmt::Display>)),
+    ) {
         debug_assert!(self.ends.is_empty(), "own fields go first");
         fields(&mut |field, value| {
             if self.taken.contains(&field) {
