@@ -497,7 +497,8 @@ impl<'a> Parser<'a> {
         if member.is_empty() {
             return;
         }
-        let key = trim_ows(member.split(['=', ';']).next().unwrap_or_default());
+        let key_end = member.bytes().position(|byte| byte == b'=' || byte == b';');
+        let key = trim_ows(&member[..key_end.unwrap_or(member.len())]);
         let own = self.own.iter().copied().find(|own| *own == key);
         let entry = match Entry::parse(member, own) {
             Ok(entry) => entry,
@@ -547,8 +548,8 @@ impl Entry {
     /// `key OWS "=" OWS value *( OWS ";" OWS property )`, already trimmed; `own` is the key,
     /// when it is one of a context's fields (borrowed rather than copied).
     fn parse(member: &str, own: Option<&'static str>) -> Result<Self, &'static str> {
-        let (pair, properties) = member.split_once(';').unwrap_or((member, ""));
-        let (key, value) = pair.split_once('=').ok_or(NOT_A_PAIR)?;
+        let (pair, properties) = split_at_byte(member, b';').unwrap_or((member, ""));
+        let (key, value) = split_at_byte(pair, b'=').ok_or(NOT_A_PAIR)?;
         let (key, value) = (trim_ows(key), trim_ows(value));
         if !is_token(key) {
             return Err(NOT_A_TOKEN);
@@ -568,6 +569,9 @@ impl Entry {
 /// whitespace around their parts: kept as received otherwise, since they are opaque.
 fn properties_of(properties: &str) -> Result<String, &'static str> {
     let mut out = String::new();
+    if properties.is_empty() {
+        return Ok(out);
+    }
     for property in properties.split(';') {
         let (key, value) = match property.split_once('=') {
             Some((key, value)) => (trim_ows(key), Some(trim_ows(value))),
@@ -662,7 +666,22 @@ pub(crate) fn is_token(text: &str) -> bool {
 
 /// RFC 7230 `OWS`: spaces and tabs.
 fn trim_ows(text: &str) -> &str {
-    text.trim_matches([' ', '\t'])
+    // Bytes, not chars: this runs on every part of every member received.
+    let is_ows = |byte: &u8| matches!(byte, b' ' | b'\t');
+    let bytes = text.as_bytes();
+    let start = bytes.iter().position(|b| !is_ows(b)).unwrap_or(bytes.len());
+    let end = bytes
+        .iter()
+        .rposition(|b| !is_ows(b))
+        .map_or(start, |last| last + 1);
+    &text[start..end]
+}
+
+/// `text` split at its first `delimiter` (an ASCII byte), or `None`: a byte search, cheaper
+/// than a `char` pattern on the short parts of a member.
+fn split_at_byte(text: &str, delimiter: u8) -> Option<(&str, &str)> {
+    let at = text.bytes().position(|byte| byte == delimiter)?;
+    Some((&text[..at], &text[at + 1..]))
 }
 
 /// Writes `text` percent-encoded: every byte that is not [plain](is_plain).
