@@ -3,14 +3,21 @@
 //! the header without percent-encoding, splitting it without limits or error reporting), and
 //! against OpenTelemetry's own `BaggagePropagator` carrying the same two entries in a map.
 //!
+//! The same against OpenTelemetry with eight entries of other producers received beside the two
+//! fields: reading the fields among them, and forwarding them (`inject_current` inside the
+//! received baggage's scope, OpenTelemetry's propagator injecting all ten).
+//!
 //! `cargo bench -p context-runtime --bench carrier`. No budget is set for carriers: the ratios
 //! are for reference, and show what the spec's encoding, the limits and the typed errors cost.
+//! `benches/instructions.sh carrier` counts instructions per operation under cachegrind
+//! (deterministic, where timings on a shared machine are not), through this binary's
+//! `--count <variant> <iterations>` mode.
 
 use std::collections::HashMap;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use context_runtime::{RequestContext, RequestId};
+use context_runtime::{Baggage, RequestContext, RequestId};
 use criterion::Criterion;
 use http::{HeaderMap, HeaderValue};
 use opentelemetry::KeyValue;
@@ -40,6 +47,27 @@ fn ctx() -> Ctx {
         .tenant(42)
         .token(String::from("s3cr3t"))
         .build()
+}
+
+/// Eight entries of other producers, received beside the two fields.
+const OTHERS: [(&str, &str); 8] = [
+    ("vendor", "acme"),
+    ("region", "eu-west-1"),
+    ("env", "prod"),
+    ("client", "web-2.3.1"),
+    ("session", "7f3a9c21"),
+    ("feature", "checkout-v2"),
+    ("locale", "en-GB"),
+    ("shard", "17"),
+];
+
+/// The two fields and the eight others, as one `baggage` header.
+fn header10() -> String {
+    OTHERS
+        .iter()
+        .fold(HEADER.to_owned(), |header, (key, value)| {
+            format!("{header},{key}={value}")
+        })
 }
 
 fn received() -> HeaderMap {
@@ -183,11 +211,78 @@ fn otel_extract_map(iters: u64) -> Duration {
     start.elapsed()
 }
 
+fn extract_map10(iters: u64) -> Duration {
+    let map = HashMap::from([("baggage".to_owned(), header10())]);
+    let start = Instant::now();
+    for _ in 0..iters {
+        let ctx = Ctx::extract(black_box(&map))
+            .expect("ours")
+            .token(String::new())
+            .build();
+        black_box(ctx);
+    }
+    start.elapsed()
+}
+
+/// OpenTelemetry's propagator reading all ten entries, then the same two parses.
+fn otel_extract_map10(iters: u64) -> Duration {
+    let map = HashMap::from([("baggage".to_owned(), header10())]);
+    let propagator = BaggagePropagator::new();
+    let start = Instant::now();
+    for _ in 0..iters {
+        let cx = propagator.extract_with_context(&opentelemetry::Context::new(), black_box(&map));
+        let baggage = cx.baggage();
+        let id = baggage
+            .get("request_id")
+            .map(|v| v.as_str().parse::<RequestId>());
+        let tenant = baggage.get("tenant").map(|v| v.as_str().parse::<u64>());
+        let ctx = Ctx::builder()
+            .request_id(id.expect("an id").expect("valid"))
+            .tenant(tenant.expect("a tenant").expect("valid"))
+            .token(String::new())
+            .build();
+        black_box(ctx);
+    }
+    start.elapsed()
+}
+
+/// The two fields and the eight received entries sent on: `inject_current` inside the context
+/// and the received baggage (both entered once, as a request is).
+fn forward_map10(iters: u64) -> Duration {
+    let received = Baggage::parse(&header10());
+    ctx().sync_scope(|| {
+        received.sync_scope(|| {
+            let start = Instant::now();
+            for _ in 0..iters {
+                let mut map = HashMap::new();
+                context_runtime::inject_current(&mut map).expect("fits");
+                black_box(map);
+            }
+            start.elapsed()
+        })
+    })
+}
+
+/// OpenTelemetry's propagator injecting the same ten entries from its context.
+fn otel_inject_map10(iters: u64) -> Duration {
+    let mut entries = vec![KeyValue::new("request_id", ID), KeyValue::new("tenant", 42)];
+    entries.extend(OTHERS.iter().map(|(key, value)| KeyValue::new(*key, *value)));
+    let cx = opentelemetry::Context::new().with_baggage(entries);
+    let propagator = BaggagePropagator::new();
+    let start = Instant::now();
+    for _ in 0..iters {
+        let mut map = HashMap::new();
+        propagator.inject_context(black_box(&cx), &mut map);
+        black_box(map);
+    }
+    start.elapsed()
+}
+
 /// Runs a variant `iters` times and returns the time it took.
 type Measure = fn(u64) -> Duration;
 
 fn main() {
-    let variants: [(&str, Measure); 9] = [
+    let variants: [(&str, Measure); 13] = [
         ("hand_inject", hand_inject),
         ("inject", inject),
         ("inject_current", inject_current),
@@ -197,7 +292,24 @@ fn main() {
         ("otel_inject_map", otel_inject_map),
         ("extract_map", extract_map),
         ("otel_extract_map", otel_extract_map),
+        ("extract_map10", extract_map10),
+        ("otel_extract_map10", otel_extract_map10),
+        ("forward_map10", forward_map10),
+        ("otel_inject_map10", otel_inject_map10),
     ];
+    // `--count <variant> <iterations>`: run one variant, no timing, for an instruction count.
+    let args: Vec<String> = std::env::args().collect();
+    if let [_, flag, name, iters, ..] = args.as_slice()
+        && flag == "--count"
+    {
+        let iters = iters.parse().expect("a number of iterations");
+        let (_, variant) = variants
+            .iter()
+            .find(|(known, _)| known == name)
+            .expect("a variant of this benchmark");
+        black_box(variant(iters));
+        return;
+    }
     let mut criterion = Criterion::default().configure_from_args();
     let mut group = criterion.benchmark_group("carrier");
     for (name, variant) in variants {
@@ -232,6 +344,16 @@ fn main() {
             Ratio {
                 subject: ("extract_map", &extract_map),
                 anchor: ("otel_extract_map", &otel_extract_map),
+                budget: None,
+            },
+            Ratio {
+                subject: ("extract_map10", &extract_map10),
+                anchor: ("otel_extract_map10", &otel_extract_map10),
+                budget: None,
+            },
+            Ratio {
+                subject: ("forward_map10", &forward_map10),
+                anchor: ("otel_inject_map10", &otel_inject_map10),
                 budget: None,
             },
         ],
