@@ -141,7 +141,10 @@ impl Snapshot {
         self
     }
 
-    /// How many context values this snapshot holds.
+    /// How many context values this snapshot holds. Behind `ContextLayer` (or inside
+    /// `Baggage::scope`) one of them is the runtime's own: what the request brought in (its
+    /// request id and received baggage), carried so that requests made from spawned work send
+    /// them on too.
     ///
     /// ```
     /// # use context_runtime::Snapshot;
