@@ -26,6 +26,10 @@ use crate::{CarrierError, RequestContext};
 ///   contexts' fields, as the W3C spec says a receiver should ([`forward_baggage`](Self::forward_baggage)
 ///   turns that off, for a client that calls a third party).
 ///
+/// Both travel into spawned work the way contexts do through `#[with_context]` without types,
+/// a `Snapshot` or the spawn helpers; `#[with_context(RequestCtx)]` carries exactly the types it
+/// names, so requests sent from work spawned that way carry the contexts' fields only.
+///
 /// Baggage already on the request is kept (entries named like a propagated field are replaced);
 /// a request sent outside any context is sent unchanged. Works with any tower HTTP client
 /// (hyper-util's `Client`, `tower::service_fn` over hyper).
