@@ -266,7 +266,11 @@ fn forward_map10(iters: u64) -> Duration {
 /// OpenTelemetry's propagator injecting the same ten entries from its context.
 fn otel_inject_map10(iters: u64) -> Duration {
     let mut entries = vec![KeyValue::new("request_id", ID), KeyValue::new("tenant", 42)];
-    entries.extend(OTHERS.iter().map(|(key, value)| KeyValue::new(*key, *value)));
+    entries.extend(
+        OTHERS
+            .iter()
+            .map(|(key, value)| KeyValue::new(*key, *value)),
+    );
     let cx = opentelemetry::Context::new().with_baggage(entries);
     let propagator = BaggagePropagator::new();
     let start = Instant::now();

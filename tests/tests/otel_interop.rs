@@ -398,10 +398,18 @@ fn a_full_list_still_carries_our_fields_to_opentelemetry() {
     ctx("r-1", 7, Some("n"))
         .sync_scope(|| Baggage::parse(&list).sync_scope(|| inject_current(&mut forwarded)))
         .expect("inject_current");
+    // ... and through `ContextPropagator`, which cannot report an error: it used to send no
+    // baggage at all here.
+    let mut propagated = HashMap::new();
+    ctx("r-1", 7, Some("n")).sync_scope(|| {
+        Baggage::parse(&list).sync_scope(|| {
+            ContextPropagator::new().inject_context(&Context::new(), &mut propagated);
+        });
+    });
 
     // Ours first; the last received entry does not fit any more.
     let expected = format!("request_id=r-1,tenant=7,note=n,{}", pads[..80].join(","));
-    for out in [into_received, forwarded] {
+    for out in [into_received, forwarded, propagated] {
         assert_eq!(out[BAGGAGE], expected);
         assert!(out[BAGGAGE].len() <= Baggage::MAX_LEN);
         assert_eq!(receive(&out), Ok(fields(&sent)));
