@@ -186,14 +186,16 @@ impl Baggage {
     /// Like [`extract`](Self::extract), but an entry under one of the `own` keys (a context's
     /// propagated fields) is kept past the limits: what the generated `extract` reads.
     pub(crate) fn extract_keeping(carrier: &(impl Carrier + ?Sized), own: &[&'static str]) -> Self {
-        let mut parser = Parser::new(own);
-        carrier.get_all(BAGGAGE, &mut |list| parser.list(list));
-        parser.baggage
+        Self::extract_present(carrier, own).0
     }
 
-    /// [`extract`](Self::extract), and whether the carrier has a `baggage` key at all.
-    pub(crate) fn extract_present(carrier: &(impl Carrier + ?Sized)) -> (Self, bool) {
-        let mut parser = Parser::new(&[]);
+    /// [`extract_keeping`](Self::extract_keeping), and whether the carrier has a `baggage` key
+    /// at all.
+    pub(crate) fn extract_present(
+        carrier: &(impl Carrier + ?Sized),
+        own: &[&'static str],
+    ) -> (Self, bool) {
+        let mut parser = Parser::new(own);
         let mut present = false;
         carrier.get_all(BAGGAGE, &mut |list| {
             present = true;
@@ -504,9 +506,10 @@ impl<'a> Parser<'a> {
             Ok(entry) => entry,
             Err(reason) => return self.reject(key, own, reason),
         };
-        let len = entry.rendered_len() + usize::from(!self.baggage.is_empty());
+        let rendered = entry.rendered_len();
+        let len = rendered + usize::from(!self.baggage.is_empty());
         let fits = self.baggage.len() < Baggage::MAX_ENTRIES && self.len + len <= Baggage::MAX_LEN;
-        if own.is_some() && entry.rendered_len() > Baggage::MAX_LEN {
+        if own.is_some() && rendered > Baggage::MAX_LEN {
             return self.reject(key, own, TOO_LONG);
         }
         if !fits && own.is_none() {

@@ -97,12 +97,7 @@ impl TextMapPropagator for ContextPropagator {
         for (key, (value, metadata)) in theirs {
             let (key, metadata) = (key.as_str(), metadata.as_str());
             // What OpenTelemetry's API accepts, but the W3C format does not carry, stays here.
-            let properties = if metadata.is_empty() {
-                Some(String::new())
-            } else {
-                foreign_properties(metadata)
-            };
-            if let (true, Some(properties)) = (is_token(key), properties) {
+            if let (true, Some(properties)) = (is_token(key), foreign_properties(metadata)) {
                 out.foreign_entry(key, value.as_str(), &properties);
             }
         }

@@ -186,7 +186,7 @@ pub(crate) struct Existing {
 
 impl Existing {
     pub(crate) fn read(carrier: &(impl Carrier + ?Sized)) -> Self {
-        let (baggage, present) = Baggage::extract_present(carrier);
+        let (baggage, present) = Baggage::extract_present(carrier, &[]);
         Self { baggage, present }
     }
 
