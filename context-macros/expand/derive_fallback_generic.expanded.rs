@@ -7,6 +7,10 @@ pub struct RequestCtx<T: Clone> {
 ::core::compile_error! {
     "a context type cannot be generic: each context type gets its own task-local, and a `static` cannot depend on type parameters or lifetimes; declare one concrete struct with owned field types"
 }
+#[allow(dead_code)]
+pub struct RequestCtxBuilder<T: Clone>(
+    ::core::marker::PhantomData<fn() -> RequestCtx<T>>,
+);
 #[allow(non_camel_case_types, dead_code, clippy::all, clippy::pedantic)]
 const _: () = {
     #[automatically_derived]
@@ -28,9 +32,6 @@ const _: () = {
             ::core::unimplemented!()
         }
     }
-    pub struct RequestCtxBuilder<T: Clone>(
-        ::core::marker::PhantomData<fn() -> RequestCtx<T>>,
-    );
     #[automatically_derived]
     impl<T: Clone> RequestCtx<T> {
         /// The `tenant` of this context.

@@ -10,6 +10,29 @@ pub struct RequestCtx {
     #[context(sensitive)]
     token: String,
 }
+/// Builder of [`RequestCtx`], returned by [`RequestCtx::builder`]: one method per field, then `.build()`.
+///
+/// One type parameter per field of [`RequestCtx`], in order, holding its state: `Unset` until its method is called, `Set` afterwards (the states are in `context_runtime::builder`). Every parameter defaults to `Unset`, so `RequestCtxBuilder` alone names the fresh builder.
+#[must_use = "a builder does nothing until `.build()` is called"]
+#[allow(non_camel_case_types)]
+pub struct RequestCtxBuilder<
+    __request_id = ::context_runtime::__private::Unset,
+    __user = ::context_runtime::__private::Unset,
+    __attempt = ::context_runtime::__private::Unset,
+    __token = ::context_runtime::__private::Unset,
+> {
+    request_id: __request_id,
+    user: __user,
+    attempt: __attempt,
+    token: __token,
+}
+/// The [`RequestCtxBuilder`] that [`RequestCtx::extract`] returns: its `#[context(propagate)]` fields read from the carrier, the others unset.
+pub type RequestCtxExtractedBuilder = RequestCtxBuilder<
+    ::context_runtime::__private::Extracted<String>,
+    ::context_runtime::__private::Extracted<Option<String>>,
+    ::context_runtime::__private::Defaulted<u32>,
+    ::context_runtime::__private::Unset,
+>;
 #[allow(non_camel_case_types, clippy::all, clippy::pedantic)]
 const _: () = {
     #[automatically_derived]
@@ -40,40 +63,172 @@ const _: () = {
             &self.token
         }
     }
-    mod __fields {
-        pub enum request_id {}
-        pub enum user {}
-        pub enum attempt {}
-        pub enum token {}
+    #[automatically_derived]
+    impl RequestCtx {
+        /// Runs `fut` with this `RequestCtx` as the current one: every poll of `fut`, at any depth, reads it. Scopes nest: an inner one shadows this one until it ends.
+        #[inline]
+        pub fn scope<__F: ::core::future::Future>(
+            self,
+            fut: __F,
+        ) -> ::context_runtime::__private::Scoped<Self, __F>
+        where
+            for<'__a> Self: ::context_runtime::__private::RequestContext,
+        {
+            <Self as ::context_runtime::__private::RequestContext>::scope(self, fut)
+        }
+        /// Runs `f` with this `RequestCtx` as the current one, for blocking code (a `spawn_blocking` closure, a thread).
+        #[inline]
+        pub fn sync_scope<__R>(self, f: impl ::core::ops::FnOnce() -> __R) -> __R
+        where
+            for<'__a> Self: ::context_runtime::__private::RequestContext,
+        {
+            <Self as ::context_runtime::__private::RequestContext>::sync_scope(self, f)
+        }
+        /// A shared, read-only handle to the current `RequestCtx`, which can outlive the scope and re-enter it elsewhere.
+        ///
+        /// # Panics
+        ///
+        /// Outside any scope of `RequestCtx`, at the caller's line, saying how to set one: `RequestCtx::scope` at the edge, `#[with_context]` or `context_runtime::spawn` for spawned work. Use the `try_` form where a miss is expected.
+        #[inline]
+        #[track_caller]
+        pub fn current() -> ::context_runtime::__private::Current<Self>
+        where
+            for<'__a> Self: ::context_runtime::__private::RequestContext,
+        {
+            <Self as ::context_runtime::__private::RequestContext>::current()
+        }
+        /// The current `RequestCtx`, or `None` outside any scope of `RequestCtx`.
+        #[inline]
+        pub fn try_current() -> ::core::option::Option<
+            ::context_runtime::__private::Current<Self>,
+        >
+        where
+            for<'__a> Self: ::context_runtime::__private::RequestContext,
+        {
+            <Self as ::context_runtime::__private::RequestContext>::try_current()
+        }
+        /// Calls `f` with the current `RequestCtx`: the cheapest read.
+        ///
+        /// # Panics
+        ///
+        /// Outside any scope of `RequestCtx`, at the caller's line, saying how to set one: `RequestCtx::scope` at the edge, `#[with_context]` or `context_runtime::spawn` for spawned work. Use the `try_` form where a miss is expected.
+        #[inline]
+        #[track_caller]
+        pub fn with<__R>(f: impl ::core::ops::FnOnce(&Self) -> __R) -> __R
+        where
+            for<'__a> Self: ::context_runtime::__private::RequestContext,
+        {
+            <Self as ::context_runtime::__private::RequestContext>::with(f)
+        }
+        /// Calls `f` with the current `RequestCtx`, or returns `None` outside any scope of `RequestCtx`.
+        #[inline]
+        pub fn try_with<__R>(
+            f: impl ::core::ops::FnOnce(&Self) -> __R,
+        ) -> ::core::option::Option<__R>
+        where
+            for<'__a> Self: ::context_runtime::__private::RequestContext,
+        {
+            <Self as ::context_runtime::__private::RequestContext>::try_with(f)
+        }
     }
-    /// Builder of [`RequestCtx`], returned by [`RequestCtx::builder`].
-    #[must_use = "a builder does nothing until `.build()` is called"]
-    pub struct RequestCtxBuilder<__S0, __S1, __S2, __S3> {
-        request_id: __S0,
-        user: __S1,
-        attempt: __S2,
-        token: __S3,
-    }
+    #[diagnostic::on_unimplemented(
+        message = "the field `request_id` is set twice",
+        label = "`request_id` was already set earlier in this builder chain",
+        note = "a context is set once: remove one of the two `.request_id(..)` calls"
+    )]
+    pub trait RequestCtx_sets_request_id_once {}
+    impl RequestCtx_sets_request_id_once for ::context_runtime::__private::Unset {}
+    impl<T> RequestCtx_sets_request_id_once
+    for ::context_runtime::__private::Extracted<T> {}
+    impl<T> RequestCtx_sets_request_id_once
+    for ::context_runtime::__private::Defaulted<T> {}
+    #[diagnostic::on_unimplemented(
+        message = "the field `request_id` was already set by `extract`",
+        label = "`request_id` comes from the carrier",
+        note = "a `#[context(propagate)]` field is read from the carrier by `extract` / `from_baggage`: remove this call, or `propagate` if the receiver should decide `request_id`"
+    )]
+    pub trait RequestCtx_request_id_not_extracted {}
+    impl RequestCtx_request_id_not_extracted for ::context_runtime::__private::Unset {}
+    impl<T> RequestCtx_request_id_not_extracted
+    for ::context_runtime::__private::Set<T> {}
+    #[diagnostic::on_unimplemented(
+        message = "missing required field `request_id`",
+        label = "`build()` needs `request_id`",
+        note = "call `.request_id(..)` on the builder before `.build()`, or make the field optional: `Option<_>`, `#[context(default)]` or `#[context(default = expr)]`"
+    )]
+    pub trait RequestCtx_needs_request_id<T>: ::context_runtime::__private::Required<T> {}
+    impl<T> RequestCtx_needs_request_id<T> for ::context_runtime::__private::Set<T> {}
+    impl<T> RequestCtx_needs_request_id<T>
+    for ::context_runtime::__private::Extracted<T> {}
+    #[diagnostic::on_unimplemented(
+        message = "the field `user` is set twice",
+        label = "`user` was already set earlier in this builder chain",
+        note = "a context is set once: remove one of the two `.user(..)` calls"
+    )]
+    pub trait RequestCtx_sets_user_once {}
+    impl RequestCtx_sets_user_once for ::context_runtime::__private::Unset {}
+    impl<T> RequestCtx_sets_user_once for ::context_runtime::__private::Extracted<T> {}
+    impl<T> RequestCtx_sets_user_once for ::context_runtime::__private::Defaulted<T> {}
+    #[diagnostic::on_unimplemented(
+        message = "the field `user` was already set by `extract`",
+        label = "`user` comes from the carrier",
+        note = "a `#[context(propagate)]` field is read from the carrier by `extract` / `from_baggage`: remove this call, or `propagate` if the receiver should decide `user`"
+    )]
+    pub trait RequestCtx_user_not_extracted {}
+    impl RequestCtx_user_not_extracted for ::context_runtime::__private::Unset {}
+    impl<T> RequestCtx_user_not_extracted for ::context_runtime::__private::Set<T> {}
+    #[diagnostic::on_unimplemented(
+        message = "the field `attempt` is set twice",
+        label = "`attempt` was already set earlier in this builder chain",
+        note = "a context is set once: remove one of the two `.attempt(..)` calls"
+    )]
+    pub trait RequestCtx_sets_attempt_once {}
+    impl RequestCtx_sets_attempt_once for ::context_runtime::__private::Unset {}
+    impl<T> RequestCtx_sets_attempt_once for ::context_runtime::__private::Extracted<T> {}
+    impl<T> RequestCtx_sets_attempt_once for ::context_runtime::__private::Defaulted<T> {}
+    #[diagnostic::on_unimplemented(
+        message = "the field `attempt` was already set by `extract`",
+        label = "`attempt` comes from the carrier",
+        note = "a `#[context(propagate)]` field is read from the carrier by `extract` / `from_baggage`: remove this call, or `propagate` if the receiver should decide `attempt`"
+    )]
+    pub trait RequestCtx_attempt_not_extracted {}
+    impl RequestCtx_attempt_not_extracted for ::context_runtime::__private::Unset {}
+    impl<T> RequestCtx_attempt_not_extracted for ::context_runtime::__private::Set<T> {}
+    #[diagnostic::on_unimplemented(
+        message = "the field `token` is set twice",
+        label = "`token` was already set earlier in this builder chain",
+        note = "a context is set once: remove one of the two `.token(..)` calls"
+    )]
+    pub trait RequestCtx_sets_token_once {}
+    impl RequestCtx_sets_token_once for ::context_runtime::__private::Unset {}
+    #[diagnostic::on_unimplemented(
+        message = "missing required field `token`",
+        label = "`build()` needs `token`",
+        note = "call `.token(..)` on the builder before `.build()`, or make the field optional: `Option<_>`, `#[context(default)]` or `#[context(default = expr)]`"
+    )]
+    pub trait RequestCtx_needs_token<T>: ::context_runtime::__private::Required<T> {}
+    impl<T> RequestCtx_needs_token<T> for ::context_runtime::__private::Set<T> {}
+    impl<T> RequestCtx_needs_token<T> for ::context_runtime::__private::Extracted<T> {}
     #[automatically_derived]
     impl RequestCtx {
         /// Starts building a [`RequestCtx`]: call one method per field, then `.build()`. A required field left unset, or a field set twice, is a compile error naming it.
         #[inline]
-        pub fn builder() -> RequestCtxBuilder<
-            ::context_runtime::__private::Unset<__fields::request_id>,
-            ::context_runtime::__private::Unset<__fields::user>,
-            ::context_runtime::__private::Unset<__fields::attempt>,
-            ::context_runtime::__private::Unset<__fields::token>,
-        > {
+        pub fn builder() -> RequestCtxBuilder {
             RequestCtxBuilder {
-                request_id: ::context_runtime::__private::Unset::NEW,
-                user: ::context_runtime::__private::Unset::NEW,
-                attempt: ::context_runtime::__private::Unset::NEW,
-                token: ::context_runtime::__private::Unset::NEW,
+                request_id: ::context_runtime::__private::Unset,
+                user: ::context_runtime::__private::Unset,
+                attempt: ::context_runtime::__private::Unset,
+                token: ::context_runtime::__private::Unset,
             }
         }
     }
     #[automatically_derived]
-    impl<__S0, __S1, __S2, __S3> RequestCtxBuilder<__S0, __S1, __S2, __S3> {
+    impl<
+        __request_id,
+        __user,
+        __attempt,
+        __token,
+    > RequestCtxBuilder<__request_id, __user, __attempt, __token> {
         /// Sets `request_id`. Each field is set once.
         ///
         /// The request's id.
@@ -83,12 +238,13 @@ const _: () = {
             value: String,
         ) -> RequestCtxBuilder<
             ::context_runtime::__private::Set<String>,
-            __S1,
-            __S2,
-            __S3,
+            __user,
+            __attempt,
+            __token,
         >
         where
-            __S0: ::context_runtime::__private::NotExtracted<__fields::request_id>,
+            __request_id: RequestCtx_sets_request_id_once
+                + RequestCtx_request_id_not_extracted,
         {
             RequestCtxBuilder {
                 request_id: ::context_runtime::__private::Set(value),
@@ -103,13 +259,13 @@ const _: () = {
             self,
             value: String,
         ) -> RequestCtxBuilder<
-            __S0,
+            __request_id,
             ::context_runtime::__private::Set<Option<String>>,
-            __S2,
-            __S3,
+            __attempt,
+            __token,
         >
         where
-            __S1: ::context_runtime::__private::NotExtracted<__fields::user>,
+            __user: RequestCtx_sets_user_once + RequestCtx_user_not_extracted,
         {
             let value = ::core::option::Option::Some(value);
             RequestCtxBuilder {
@@ -125,13 +281,13 @@ const _: () = {
             self,
             value: Option<String>,
         ) -> RequestCtxBuilder<
-            __S0,
+            __request_id,
             ::context_runtime::__private::Set<Option<String>>,
-            __S2,
-            __S3,
+            __attempt,
+            __token,
         >
         where
-            __S1: ::context_runtime::__private::NotExtracted<__fields::user>,
+            __user: RequestCtx_sets_user_once + RequestCtx_user_not_extracted,
         {
             RequestCtxBuilder {
                 request_id: self.request_id,
@@ -145,9 +301,14 @@ const _: () = {
         pub fn attempt(
             self,
             value: u32,
-        ) -> RequestCtxBuilder<__S0, __S1, ::context_runtime::__private::Set<u32>, __S3>
+        ) -> RequestCtxBuilder<
+            __request_id,
+            __user,
+            ::context_runtime::__private::Set<u32>,
+            __token,
+        >
         where
-            __S2: ::context_runtime::__private::NotExtracted<__fields::attempt>,
+            __attempt: RequestCtx_sets_attempt_once + RequestCtx_attempt_not_extracted,
         {
             RequestCtxBuilder {
                 request_id: self.request_id,
@@ -162,13 +323,13 @@ const _: () = {
             self,
             value: String,
         ) -> RequestCtxBuilder<
-            __S0,
-            __S1,
-            __S2,
+            __request_id,
+            __user,
+            __attempt,
             ::context_runtime::__private::Set<String>,
         >
         where
-            __S3: ::context_runtime::__private::IsUnset<__fields::token>,
+            __token: RequestCtx_sets_token_once,
         {
             RequestCtxBuilder {
                 request_id: self.request_id,
@@ -181,14 +342,13 @@ const _: () = {
         #[inline]
         pub fn build(self) -> RequestCtx
         where
-            __S0: ::context_runtime::__private::Required<__fields::request_id, String>,
-            __S1: ::context_runtime::__private::Optional<Option<String>>,
-            __S2: ::context_runtime::__private::Optional<u32>,
-            __S3: ::context_runtime::__private::Required<__fields::token, String>,
+            __request_id: RequestCtx_needs_request_id<String>,
+            __user: ::context_runtime::__private::Optional<Option<String>>,
+            __attempt: ::context_runtime::__private::Optional<u32>,
+            __token: RequestCtx_needs_token<String>,
         {
             RequestCtx {
-                request_id: <__S0 as ::context_runtime::__private::Required<
-                    __fields::request_id,
+                request_id: <__request_id as ::context_runtime::__private::Required<
                     String,
                 >>::into_value(self.request_id),
                 user: ::context_runtime::__private::Optional::or_else(
@@ -199,8 +359,7 @@ const _: () = {
                     self.attempt,
                     || -> u32 { 1 },
                 ),
-                token: <__S3 as ::context_runtime::__private::Required<
-                    __fields::token,
+                token: <__token as ::context_runtime::__private::Required<
                     String,
                 >>::into_value(self.token),
             }
@@ -208,7 +367,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl RequestCtx {
-        /// Starts building a [`RequestCtx`] from a carrier (HTTP headers, a job payload's map): its `#[context(propagate)]` fields are set from the carrier's `baggage`; set the others, then `.build()`.
+        /// Starts building a [`RequestCtx`] from a carrier (HTTP headers, a job payload's map): its `#[context(propagate)]` fields are read from the carrier's `baggage`; set the others, then `.build()`.
         ///
         /// # Errors
         ///
@@ -219,12 +378,7 @@ const _: () = {
         pub fn extract(
             carrier: &(impl ::context_runtime::__private::Carrier + ?::core::marker::Sized),
         ) -> ::core::result::Result<
-            RequestCtxBuilder<
-                ::context_runtime::__private::Set<String>,
-                ::context_runtime::__private::Set<Option<String>>,
-                ::context_runtime::__private::Maybe<u32>,
-                ::context_runtime::__private::Unset<__fields::token>,
-            >,
+            RequestCtxExtractedBuilder,
             ::context_runtime::__private::CarrierError,
         > {
             Self::from_baggage(
@@ -244,37 +398,32 @@ const _: () = {
         pub fn from_baggage(
             baggage: &::context_runtime::__private::Baggage,
         ) -> ::core::result::Result<
-            RequestCtxBuilder<
-                ::context_runtime::__private::Set<String>,
-                ::context_runtime::__private::Set<Option<String>>,
-                ::context_runtime::__private::Maybe<u32>,
-                ::context_runtime::__private::Unset<__fields::token>,
-            >,
+            RequestCtxExtractedBuilder,
             ::context_runtime::__private::CarrierError,
         > {
             ::core::result::Result::Ok(RequestCtxBuilder {
-                request_id: ::context_runtime::__private::Set(
+                request_id: ::context_runtime::__private::Extracted(
                     ::context_runtime::__private::required(
                         baggage,
                         "request_id",
                         ::context_runtime::__private::codec::<String>(),
                     )?,
                 ),
-                user: ::context_runtime::__private::Set(
+                user: ::context_runtime::__private::Extracted(
                     ::context_runtime::__private::optional(
                         baggage,
                         "user",
                         ::context_runtime::__private::codec::<String>(),
                     )?,
                 ),
-                attempt: ::context_runtime::__private::Maybe(
+                attempt: ::context_runtime::__private::Defaulted(
                     ::context_runtime::__private::optional(
                         baggage,
                         "attempt",
                         ::context_runtime::__private::codec::<u32>(),
                     )?,
                 ),
-                token: ::context_runtime::__private::Unset::NEW,
+                token: ::context_runtime::__private::Unset,
             })
         }
     }

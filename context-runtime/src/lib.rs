@@ -12,6 +12,7 @@ mod spawn;
 #[cfg(feature = "opentelemetry")]
 pub use crate::carrier::ContextPropagator;
 pub use crate::carrier::{BAGGAGE, Baggage, Carrier, CarrierError, Propagate, inject_current};
+pub use crate::core::builder;
 pub use crate::core::{Current, LogValue, RequestContext, Scoped};
 #[cfg(feature = "http")]
 pub use crate::http::{

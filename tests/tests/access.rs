@@ -55,9 +55,7 @@ fn outside_any_scope_the_try_forms_return_none() {
 }
 
 #[test]
-#[should_panic(
-    expected = "no RequestCtx is set on this task: run the work inside `RequestCtx::scope`"
-)]
+#[should_panic(expected = "no RequestCtx is set on this task: enter one with `RequestCtx::scope`")]
 fn with_outside_any_scope_panics_with_advice() {
     RequestCtx::with(|c| *c.tenant());
 }
@@ -150,23 +148,40 @@ fn scoped_futures_are_send_when_their_inner_future_is() {
 fn a_read_outside_any_scope_panics_at_the_callers_line() {
     // The panic names the line that read, not a line of the runtime: that is where the scope or
     // the `#[with_context]` is missing. (Other tests of this binary panic with the same message
-    // at other lines, meanwhile: the lines below are looked for among what was recorded.)
+    // at other lines, meanwhile: the lines below are looked for among what was recorded.) The
+    // inherent reads and the trait's (generic code) alike.
     let panics = common::ExpectedPanics::install(|message| message.starts_with("no RequestCtx"));
     let with_line = line!() + 1;
     let with = std::panic::catch_unwind(|| RequestCtx::with(|c| *c.tenant()));
     let current_line = line!() + 1;
     let current = std::panic::catch_unwind(|| RequestCtx::current().request_id().clone());
+    let trait_line = line!() + 1;
+    let by_trait = std::panic::catch_unwind(|| <RequestCtx as RequestContext>::with(|_| ()));
     let seen = panics.seen();
     drop(panics);
     assert!(
-        with.is_err() && current.is_err(),
-        "both reads panic outside a scope"
+        with.is_err() && current.is_err() && by_trait.is_err(),
+        "every read panics outside a scope"
     );
-    for (read, line) in [("with", with_line), ("current", current_line)] {
+    for (read, line) in [
+        ("with", with_line),
+        ("current", current_line),
+        ("RequestContext::with", trait_line),
+    ] {
         let at = format!("panicked at {}:{line}:", file!());
-        assert!(
-            seen.iter().any(|panic| panic.starts_with(&at)),
-            "`{read}` did not panic at its caller, {at}: {seen:?}"
-        );
+        let panic = seen.iter().find(|panic| panic.starts_with(&at));
+        let panic =
+            panic.unwrap_or_else(|| panic!("`{read}` did not panic at its caller, {at}: {seen:?}"));
+        // Both fixes are named: a scope at the edge, and a spawn that carries the context.
+        for fix in [
+            "`RequestCtx::scope`",
+            "`#[with_context]`",
+            "`context_runtime::spawn`",
+        ] {
+            assert!(
+                panic.contains(fix),
+                "the panic of `{read}` does not name {fix}: {panic}"
+            );
+        }
     }
 }

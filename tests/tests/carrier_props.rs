@@ -283,7 +283,7 @@ fn check_parse(list: &str) -> Result<(), TestCaseError> {
 mod opentelemetry_reads_it {
     use std::collections::{BTreeMap, HashMap};
 
-    use context_runtime::{Baggage, RequestContext, inject_current};
+    use context_runtime::{Baggage, inject_current};
     use opentelemetry::baggage::BaggageExt;
     use opentelemetry::propagation::TextMapPropagator;
     use opentelemetry_sdk::propagation::BaggagePropagator;

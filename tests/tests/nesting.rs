@@ -4,8 +4,6 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use context_runtime::RequestContext;
-
 mod common;
 use common::{RequestCtx, TenantCtx, request, request_id};
 

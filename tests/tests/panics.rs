@@ -6,8 +6,6 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use context_runtime::RequestContext;
-
 mod common;
 use common::{RequestCtx, probe_every_worker, request, request_id};
 

@@ -4,7 +4,7 @@
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use context_runtime::{ContextExt, RequestContext, Snapshot};
+use context_runtime::{ContextExt, Snapshot};
 use futures_core::Stream;
 
 mod common;

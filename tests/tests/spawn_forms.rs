@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use context_runtime::{RequestContext, with_context};
+use context_runtime::with_context;
 use tokio::sync::Barrier;
 
 mod common;

@@ -20,6 +20,10 @@ pub(crate) struct Input<'a> {
     pub(crate) shape: Shape,
     /// The named fields; none for the other shapes.
     pub(crate) fields: Vec<Field<'a>>,
+    /// `Debug` in a `#[derive(..)]` written after ours (`check` refuses it: the derive already
+    /// implements a redacting `Debug`). A derive listed before ours, or beside it in the same
+    /// list, is not part of the input a derive macro receives: rustc reports that conflict itself.
+    pub(crate) derives_debug: Option<Path>,
 }
 
 /// What kind of type the derive is on: only a struct with named fields can be a context.
@@ -78,6 +82,7 @@ impl<'a> Input<'a> {
                 .flat_map(|fields| &fields.named)
                 .filter_map(|field| Field::from_ast(cx, field))
                 .collect(),
+            derives_debug: derived_debug(&input.attrs),
         }
     }
 
@@ -134,11 +139,34 @@ impl<'a> Field<'a> {
         !rules::BUILDER_API.contains(&self.name.as_str())
     }
 
+    /// Whether `build()` needs the field set: neither an `Option` nor defaulted.
+    pub(crate) fn is_required(&self) -> bool {
+        self.option_of.is_none() && self.attrs.default.is_none()
+    }
+
     /// Whether the field crosses process boundaries: marked `propagate`, and not `sensitive`
     /// (which `check` refuses, and which never crosses even then).
     pub(crate) fn propagates(&self) -> bool {
         self.attrs.propagate.is_some() && self.attrs.sensitive.is_none()
     }
+}
+
+/// `Debug` (or `fmt::Debug`, `std::fmt::Debug`, `core::fmt::Debug`) in a `#[derive(..)]` among
+/// `attrs`.
+fn derived_debug(attrs: &[syn::Attribute]) -> Option<Path> {
+    attrs
+        .iter()
+        .filter(|attr| attr.path().is_ident("derive"))
+        .filter_map(|attr| {
+            attr.parse_args_with(Punctuated::<Path, Token![,]>::parse_terminated)
+                .ok()
+        })
+        .flatten()
+        .find(|path| {
+            path.segments
+                .last()
+                .is_some_and(|last| last.ident == "Debug")
+        })
 }
 
 /// Collects the parts of `ty` that `check` refuses, at any depth: generic arguments (also

@@ -9,6 +9,7 @@ use crate::rules::Origin;
 
 pub(crate) fn check(cx: &mut Ctxt, input: &Input<'_>) {
     shape(cx, input);
+    derived_debug(cx, input);
     for field in &input.fields {
         private(cx, field);
         name_clashes(cx, input, field);
@@ -43,6 +44,18 @@ fn shape(cx: &mut Ctxt, input: &Input<'_>) {
             token,
             "`RequestContext` cannot be derived for a union: use a struct with named fields",
         ),
+    }
+}
+
+/// `#[derive(Debug)]` beside ours would print the fields the derive's `Debug` redacts (and
+/// conflict with it).
+fn derived_debug(cx: &mut Ctxt, input: &Input<'_>) {
+    if let Some(debug) = &input.derives_debug {
+        cx.error_spanned_by(
+            debug,
+            "`RequestContext` already implements `Debug`, printing `#[context(sensitive)]` \
+             fields as `<redacted>`: remove this `Debug` derive",
+        );
     }
 }
 

@@ -9,8 +9,9 @@ use syn::{Ident, Visibility};
 
 use super::ast::{Field, Input};
 
-/// Everything a usable context type gets: getters, the typed builder, `extract`, `Debug`, the
-/// task-local and the `RequestContext` impl, and the per-field `Send + Sync` assertions.
+/// Everything a usable context type gets: getters, the typed builder (declared beside the type,
+/// so it can be named), the reads by type, `extract` and `inject`, `Debug`, the task-local and the
+/// `RequestContext` impl, and the per-field `Send + Sync` assertions.
 pub(super) fn expand(input: &Input<'_>) -> TokenStream {
     let private = input.private();
     let ident = input.ident;
@@ -21,8 +22,15 @@ pub(super) fn expand(input: &Input<'_>) -> TokenStream {
         .iter()
         .filter(|field| field.has_getter())
         .map(|field| getter(field, vis));
-    let builder = builder(input, &private);
-    let debug = debug(input, &private);
+    let BuilderTokens {
+        outside: builder_items,
+        inside: builder,
+    } = builder(input, &private);
+    let reads = reads(input, &private);
+    let debug = input
+        .derives_debug
+        .is_none()
+        .then(|| debug(input, &private));
     let log_fields = log_fields(input, &private);
     let propagate = propagate(input, &private);
     let injection = injection(input, &private);
@@ -38,6 +46,8 @@ pub(super) fn expand(input: &Input<'_>) -> TokenStream {
         });
 
     quote! {
+        #builder_items
+
         #[allow(non_camel_case_types, clippy::all, clippy::pedantic)]
         const _: () = {
             // An unused getter is not worth a warning: rustc still says when a field is never read.
@@ -47,6 +57,7 @@ pub(super) fn expand(input: &Input<'_>) -> TokenStream {
                 #(#getters)*
             }
 
+            #reads
             #builder
             #injection
             #debug
@@ -73,6 +84,105 @@ pub(super) fn expand(input: &Input<'_>) -> TokenStream {
 
             #(#assertions)*
         };
+    }
+}
+
+/// `scope`, `sync_scope`, `current`, `try_current`, `with` and `try_with` as inherent functions,
+/// so that a module using a context needs no trait in scope (the trait's stay, for generic code).
+/// Each calls the trait's; their `for<'__a>` bound, like the trait impl's, keeps a field that is
+/// not `Sync` from being reported here again.
+fn reads(input: &Input<'_>, private: &TokenStream) -> TokenStream {
+    let (context, vis) = (input.ident, input.vis);
+    let name = context.to_string();
+    let scope = format!(
+        " Runs `fut` with this `{name}` as the current one: every poll of `fut`, at any depth, \
+         reads it. Scopes nest: an inner one shadows this one until it ends."
+    );
+    let sync_scope = format!(
+        " Runs `f` with this `{name}` as the current one, for blocking code (a `spawn_blocking` \
+         closure, a thread)."
+    );
+    let current = format!(
+        " A shared, read-only handle to the current `{name}`, which can outlive the scope and \
+         re-enter it elsewhere."
+    );
+    let try_current = format!(" The current `{name}`, or `None` outside any scope of `{name}`.");
+    let with = format!(" Calls `f` with the current `{name}`: the cheapest read.");
+    let try_with = format!(
+        " Calls `f` with the current `{name}`, or returns `None` outside any scope of `{name}`."
+    );
+    let panics = format!(
+        " Outside any scope of `{name}`, at the caller's line, saying how to set one: \
+         `{name}::scope` at the edge, `#[with_context]` or `context_runtime::spawn` for spawned \
+         work. Use the `try_` form where a miss is expected."
+    );
+    quote! {
+        #[automatically_derived]
+        impl #context {
+            #[doc = #scope]
+            #[inline]
+            #vis fn scope<__F: ::core::future::Future>(self, fut: __F) -> #private::Scoped<Self, __F>
+            where
+                for<'__a> Self: #private::RequestContext,
+            {
+                <Self as #private::RequestContext>::scope(self, fut)
+            }
+
+            #[doc = #sync_scope]
+            #[inline]
+            #vis fn sync_scope<__R>(self, f: impl ::core::ops::FnOnce() -> __R) -> __R
+            where
+                for<'__a> Self: #private::RequestContext,
+            {
+                <Self as #private::RequestContext>::sync_scope(self, f)
+            }
+
+            #[doc = #current]
+            ///
+            /// # Panics
+            ///
+            #[doc = #panics]
+            #[inline]
+            #[track_caller]
+            #vis fn current() -> #private::Current<Self>
+            where
+                for<'__a> Self: #private::RequestContext,
+            {
+                <Self as #private::RequestContext>::current()
+            }
+
+            #[doc = #try_current]
+            #[inline]
+            #vis fn try_current() -> ::core::option::Option<#private::Current<Self>>
+            where
+                for<'__a> Self: #private::RequestContext,
+            {
+                <Self as #private::RequestContext>::try_current()
+            }
+
+            #[doc = #with]
+            ///
+            /// # Panics
+            ///
+            #[doc = #panics]
+            #[inline]
+            #[track_caller]
+            #vis fn with<__R>(f: impl ::core::ops::FnOnce(&Self) -> __R) -> __R
+            where
+                for<'__a> Self: #private::RequestContext,
+            {
+                <Self as #private::RequestContext>::with(f)
+            }
+
+            #[doc = #try_with]
+            #[inline]
+            #vis fn try_with<__R>(f: impl ::core::ops::FnOnce(&Self) -> __R) -> ::core::option::Option<__R>
+            where
+                for<'__a> Self: #private::RequestContext,
+            {
+                <Self as #private::RequestContext>::try_with(f)
+            }
+        }
     }
 }
 
@@ -104,47 +214,150 @@ pub(super) fn getter(field: &Field<'_>, vis: &Visibility) -> TokenStream {
     }
 }
 
-/// The typed builder: one state parameter per field, `Unset<marker>` until its setter is called,
-/// where the marker is an empty enum named after the field, so errors can name it.
+/// The typed builder: one state parameter per field (`Unset` until its setter is called, `Set`
+/// afterwards, `Extracted` / `Defaulted` from a carrier). The struct and the alias of what
+/// `extract` returns are declared next to the context, so users can name them; the impls, and
+/// the traits that check the states, go in the context's `const _` block.
 struct Builder<'a> {
     input: &'a Input<'a>,
     private: &'a TokenStream,
     ident: Ident,
+    /// `RequestCtxExtractedBuilder`, when the context propagates a field.
+    extracted: Option<Ident>,
+    /// One type parameter per field, named after it: `__tenant`.
     states: Vec<Ident>,
-    markers: Vec<TokenStream>,
+    checks: Vec<Checks>,
 }
 
-fn builder(input: &Input<'_>, private: &TokenStream) -> TokenStream {
+/// The traits that check one field's state, each with the field's name written into its
+/// `#[diagnostic::on_unimplemented]` message (a name taken from a type parameter would be printed
+/// as a path once two contexts share a field name). Named after the context and the field, so
+/// the compiler's "the trait `..` is not implemented" line reads as the rule it checks.
+struct Checks {
+    /// Implemented by the states the setter may be called in: `Unset`, and for a propagated
+    /// field `Extracted` / `Defaulted` too (`not_extracted` reports those).
+    once: Ident,
+    /// A propagated field's: implemented by `Unset` and `Set`.
+    not_extracted: Option<Ident>,
+    /// A required field's: implemented by `Set` and `Extracted`.
+    needed: Option<Ident>,
+}
+
+/// What a builder generates: the items users name, declared beside the context, and the rest,
+/// for the context's `const _` block.
+pub(super) struct BuilderTokens {
+    pub(super) outside: TokenStream,
+    pub(super) inside: TokenStream,
+}
+
+fn builder(input: &Input<'_>, private: &TokenStream) -> BuilderTokens {
+    let context = input.ident;
     let builder = Builder {
         input,
         private,
-        ident: format_ident!("{}Builder", input.ident),
-        states: (0..input.fields.len())
-            .map(|i| format_ident!("__S{}", i))
-            .collect(),
-        markers: input
+        ident: format_ident!("{}Builder", context),
+        extracted: input
             .fields
             .iter()
-            .map(|field| {
-                let name = field.ident;
-                quote!(__fields::#name)
+            .any(Field::propagates)
+            .then(|| format_ident!("{}ExtractedBuilder", context)),
+        states: input
+            .fields
+            .iter()
+            .map(|field| format_ident!("__{}", field.name))
+            .collect(),
+        checks: input
+            .fields
+            .iter()
+            .map(|field| Checks {
+                once: format_ident!("{}_sets_{}_once", context, field.name),
+                not_extracted: field
+                    .propagates()
+                    .then(|| format_ident!("{}_{}_not_extracted", context, field.name)),
+                needed: field
+                    .is_required()
+                    .then(|| format_ident!("{}_needs_{}", context, field.name)),
             })
             .collect(),
     };
-    builder.tokens()
+    BuilderTokens {
+        outside: builder.declarations(),
+        inside: builder.tokens(),
+    }
 }
 
 impl Builder<'_> {
+    /// The builder struct, every state defaulting to `Unset` (so its bare name is the fresh
+    /// builder), and the alias of what `extract` returns.
+    fn declarations(&self) -> TokenStream {
+        let Self {
+            input,
+            private,
+            ident: builder,
+            states,
+            ..
+        } = self;
+        let (context, vis) = (input.ident, input.vis);
+        let fields = input.fields.iter().map(|field| field.ident);
+        let doc = format!(
+            " Builder of [`{context}`], returned by [`{context}::builder`]: one method per field, \
+             then `.build()`."
+        );
+        let params_doc = format!(
+            " One type parameter per field of [`{context}`], in order, holding its state: `Unset` \
+             until its method is called, `Set` afterwards (the states are in \
+             `context_runtime::builder`). Every parameter defaults to `Unset`, so `{builder}` \
+             alone names the fresh builder."
+        );
+        let extracted = self.extracted.as_ref().map(|extracted| {
+            let states = input.fields.iter().map(|field| {
+                let ty = field.ty;
+                if !field.propagates() {
+                    quote!(#private::Unset)
+                } else if field.attrs.default.is_some() {
+                    quote!(#private::Defaulted<#ty>)
+                } else {
+                    quote!(#private::Extracted<#ty>)
+                }
+            });
+            let doc = format!(
+                " The [`{builder}`] that [`{context}::extract`] returns: its \
+                 `#[context(propagate)]` fields read from the carrier, the others unset."
+            );
+            quote! {
+                #[doc = #doc]
+                #vis type #extracted = #builder<#(#states),*>;
+            }
+        });
+        quote! {
+            #[doc = #doc]
+            #[doc = ""]
+            #[doc = #params_doc]
+            #[must_use = "a builder does nothing until `.build()` is called"]
+            #[allow(non_camel_case_types)]
+            #vis struct #builder<#(#states = #private::Unset),*> {
+                #(#fields: #states,)*
+            }
+
+            #extracted
+        }
+    }
+
     fn tokens(&self) -> TokenStream {
         let Self {
             input,
             private,
             ident: builder,
             states,
-            markers,
+            ..
         } = self;
         let (context, vis) = (input.ident, input.vis);
         let fields: Vec<&Ident> = input.fields.iter().map(|field| field.ident).collect();
+        let checks = input
+            .fields
+            .iter()
+            .zip(&self.checks)
+            .map(|(field, checks)| self.checks(field, checks));
         // A field named like the builder's own API gets no setter (`check` reports it).
         let setters = input
             .fields
@@ -154,28 +367,19 @@ impl Builder<'_> {
             .map(|(i, field)| self.setters(i, field));
         let build = self.build();
         let extraction = self.extraction();
-        let doc = format!(" Builder of [`{context}`], returned by [`{context}::builder`].");
         let builder_doc = format!(
             " Starts building a [`{context}`]: call one method per field, then `.build()`. A \
              required field left unset, or a field set twice, is a compile error naming it."
         );
         quote! {
-            mod __fields {
-                #(pub enum #fields {})*
-            }
-
-            #[doc = #doc]
-            #[must_use = "a builder does nothing until `.build()` is called"]
-            pub struct #builder<#(#states),*> {
-                #(#fields: #states,)*
-            }
+            #(#checks)*
 
             #[automatically_derived]
             impl #context {
                 #[doc = #builder_doc]
                 #[inline]
-                #vis fn builder() -> #builder<#(#private::Unset<#markers>),*> {
-                    #builder { #(#fields: #private::Unset::NEW,)* }
+                #vis fn builder() -> #builder {
+                    #builder { #(#fields: #private::Unset,)* }
                 }
             }
 
@@ -189,7 +393,66 @@ impl Builder<'_> {
         }
     }
 
-    /// `extract` and `from_baggage`: the builder with every `#[context(propagate)]` field set
+    /// The traits that check one field's state, and their impls for the states that pass.
+    fn checks(&self, field: &Field<'_>, checks: &Checks) -> TokenStream {
+        let private = self.private;
+        let name = &field.name;
+        let once = &checks.once;
+        let (message, label, note) = (
+            format!("the field `{name}` is set twice"),
+            format!("`{name}` was already set earlier in this builder chain"),
+            format!("a context is set once: remove one of the two `.{name}(..)` calls"),
+        );
+        let once_from_carrier = checks.not_extracted.is_some().then(|| {
+            quote! {
+                impl<T> #once for #private::Extracted<T> {}
+                impl<T> #once for #private::Defaulted<T> {}
+            }
+        });
+        let not_extracted = checks.not_extracted.as_ref().map(|not_extracted| {
+            let (message, label, note) = (
+                format!("the field `{name}` was already set by `extract`"),
+                format!("`{name}` comes from the carrier"),
+                format!(
+                    "a `#[context(propagate)]` field is read from the carrier by `extract` / \
+                     `from_baggage`: remove this call, or `propagate` if the receiver should \
+                     decide `{name}`"
+                ),
+            );
+            quote! {
+                #[diagnostic::on_unimplemented(message = #message, label = #label, note = #note)]
+                pub trait #not_extracted {}
+                impl #not_extracted for #private::Unset {}
+                impl<T> #not_extracted for #private::Set<T> {}
+            }
+        });
+        let needed = checks.needed.as_ref().map(|needed| {
+            let (message, label, note) = (
+                format!("missing required field `{name}`"),
+                format!("`build()` needs `{name}`"),
+                format!(
+                    "call `.{name}(..)` on the builder before `.build()`, or make the field \
+                     optional: `Option<_>`, `#[context(default)]` or `#[context(default = expr)]`"
+                ),
+            );
+            quote! {
+                #[diagnostic::on_unimplemented(message = #message, label = #label, note = #note)]
+                pub trait #needed<T>: #private::Required<T> {}
+                impl<T> #needed<T> for #private::Set<T> {}
+                impl<T> #needed<T> for #private::Extracted<T> {}
+            }
+        });
+        quote! {
+            #[diagnostic::on_unimplemented(message = #message, label = #label, note = #note)]
+            pub trait #once {}
+            impl #once for #private::Unset {}
+            #once_from_carrier
+            #not_extracted
+            #needed
+        }
+    }
+
+    /// `extract` and `from_baggage`: the builder with every `#[context(propagate)]` field read
     /// from a carrier, and the others unset, for the receiver to supply. For a context that
     /// propagates nothing, uncallable stand-ins that say so.
     fn extraction(&self) -> TokenStream {
@@ -197,16 +460,13 @@ impl Builder<'_> {
             input,
             private,
             ident: builder,
-            markers,
             ..
         } = self;
         let (context, vis) = (input.ident, input.vis);
-        if !input.fields.iter().any(Field::propagates) {
+        let Some(extracted) = &self.extracted else {
             // Stand-ins, so calling them says why there is nothing to extract (and nothing else:
             // they return what `builder()` does).
-            let output = quote! {
-                ::core::result::Result<#builder<#(#private::Unset<#markers>),*>, #private::CarrierError>
-            };
+            let output = quote!(::core::result::Result<#builder, #private::CarrierError>);
             return quote! {
                 #[automatically_derived]
                 impl #context {
@@ -227,42 +487,33 @@ impl Builder<'_> {
                     }
                 }
             };
-        }
-        let mut states = Vec::new();
+        };
         let mut values = Vec::new();
         let mut names = Vec::new();
-        for (field, marker) in input.fields.iter().zip(markers) {
-            let (member, name, ty) = (field.ident, &field.name, field.ty);
-            let (state, value) = if field.propagates() {
+        for field in &input.fields {
+            let (member, name) = (field.ident, &field.name);
+            let value = if field.propagates() {
                 names.push(name);
                 let codec = codec(field, private);
-                let optional = quote!(#private::optional(baggage, #name, #codec)?);
-                if field.option_of.is_some() {
-                    (quote!(#private::Set<#ty>), quote!(#private::Set(#optional)))
-                } else if field.attrs.default.is_some() {
-                    (
-                        quote!(#private::Maybe<#ty>),
-                        quote!(#private::Maybe(#optional)),
-                    )
+                if field.is_required() {
+                    quote!(#private::Extracted(#private::required(baggage, #name, #codec)?))
                 } else {
-                    let required = quote!(#private::required(baggage, #name, #codec)?);
-                    (quote!(#private::Set<#ty>), quote!(#private::Set(#required)))
+                    let optional = quote!(#private::optional(baggage, #name, #codec)?);
+                    if field.option_of.is_some() {
+                        quote!(#private::Extracted(#optional))
+                    } else {
+                        quote!(#private::Defaulted(#optional))
+                    }
                 }
             } else {
-                (
-                    quote!(#private::Unset<#marker>),
-                    quote!(#private::Unset::NEW),
-                )
+                quote!(#private::Unset)
             };
-            states.push(state);
             values.push(quote!(#member: #value));
         }
-        let output = quote! {
-            ::core::result::Result<#builder<#(#states),*>, #private::CarrierError>
-        };
+        let output = quote!(::core::result::Result<#extracted, #private::CarrierError>);
         let extract_doc = format!(
             " Starts building a [`{context}`] from a carrier (HTTP headers, a job payload's \
-             map): its `#[context(propagate)]` fields are set from the carrier's `baggage`; set \
+             map): its `#[context(propagate)]` fields are read from the carrier's `baggage`; set \
              the others, then `.build()`."
         );
         quote! {
@@ -301,9 +552,9 @@ impl Builder<'_> {
             private,
             ident: builder,
             states,
-            markers,
+            ..
         } = self;
-        let (name, ty, state, marker) = (field.ident, field.ty, &states[i], &markers[i]);
+        let (name, ty, state) = (field.ident, field.ty, &states[i]);
         let after = states.iter().enumerate().map(|(j, state)| {
             if i == j {
                 quote!(#private::Set<#ty>)
@@ -321,11 +572,10 @@ impl Builder<'_> {
             }
         });
         let body = quote!(#builder { #(#moved),* });
-        let bound = if field.propagates() {
-            quote!(where #state: #private::NotExtracted<#marker>)
-        } else {
-            quote!(where #state: #private::IsUnset<#marker>)
-        };
+        let checks = &self.checks[i];
+        let once = &checks.once;
+        let not_extracted = checks.not_extracted.iter();
+        let bound = quote!(where #state: #once #(+ #not_extracted)*);
         let doc = format!(" Sets `{}`. Each field is set once.", field.name);
         // A blank line between our sentence and the field's own docs, when it has some.
         let separator = docs(field).next().is_some().then(|| quote!(#[doc = ""]));
@@ -363,20 +613,27 @@ impl Builder<'_> {
         }
     }
 
-    /// `build()`, which requires every required field to be `Set`.
+    /// `build()`, which requires every required field to be set (or extracted).
     fn build(&self) -> TokenStream {
         let Self {
             input,
             private,
             states,
-            markers,
+            checks,
             ..
         } = self;
         let context = input.ident;
         let mut bounds = Vec::new();
         let mut values = Vec::new();
-        for (i, field) in input.fields.iter().enumerate() {
-            let (name, ty, state, marker) = (field.ident, field.ty, &states[i], &markers[i]);
+        for ((field, state), checks) in input.fields.iter().zip(states).zip(checks) {
+            let (name, ty) = (field.ident, field.ty);
+            if let Some(needed) = &checks.needed {
+                bounds.push(quote!(#state: #needed<#ty>));
+                values.push(
+                    quote!(#name: <#state as #private::Required<#ty>>::into_value(self.#name)),
+                );
+                continue;
+            }
             let value = if field.option_of.is_some() {
                 quote!(#private::Optional::or_else(self.#name, || ::core::option::Option::None))
             } else if let Some(default) = &field.attrs.default {
@@ -387,8 +644,6 @@ impl Builder<'_> {
                 };
                 quote!(#private::Optional::or_else(self.#name, || -> #ty { #expr }))
             } else {
-                bounds.push(quote!(#state: #private::Required<#marker, #ty>));
-                values.push(quote!(#name: <#state as #private::Required<#marker, #ty>>::into_value(self.#name)));
                 continue;
             };
             bounds.push(quote!(#state: #private::Optional<#ty>));

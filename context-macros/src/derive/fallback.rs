@@ -1,13 +1,13 @@
 //! What a derive on a type that cannot be a context (generic, enum, union, tuple or unit struct)
 //! still emits, beside the error: the `RequestContext` impl, `Debug`, the getters, `builder()`,
-//! `extract`, `inject` and a builder whose setters take the field types, all with bodies that never run
-//! (the crate does not compile). The rest of the crate type-checks against them, so the only
+//! `extract`, `inject` and a builder (declared beside the type, as the real one) whose setters
+//! take the field types, all with bodies that never run (the crate does not compile). The rest of the crate type-checks against them, so the only
 //! errors are the real ones, not one at every use of the type (thiserror's `fallback.rs`).
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::ast::Input;
+use super::ast::{Field, Input};
 use super::expand::getter;
 
 pub(super) fn expand(input: &Input<'_>) -> TokenStream {
@@ -53,7 +53,10 @@ pub(super) fn expand(input: &Input<'_>) -> TokenStream {
     let result = quote! {
         ::core::result::Result<#builder #ty_generics, #private::CarrierError>
     };
+    let declarations = declarations(input);
     quote! {
+        #declarations
+
         #[allow(non_camel_case_types, dead_code, clippy::all, clippy::pedantic)]
         const _: () = {
             #[automatically_derived]
@@ -72,8 +75,6 @@ pub(super) fn expand(input: &Input<'_>) -> TokenStream {
                     ::core::unimplemented!()
                 }
             }
-
-            pub struct #builder #generics (::core::marker::PhantomData<fn() -> #ident #ty_generics>) #where_clause;
 
             #[automatically_derived]
             impl #impl_generics #ident #ty_generics #where_clause {
@@ -115,5 +116,22 @@ pub(super) fn expand(input: &Input<'_>) -> TokenStream {
                 }
             }
         };
+    }
+}
+
+/// The builder and the alias of what `extract` returns, declared beside the type as the real ones
+/// are, so code naming them type-checks.
+fn declarations(input: &Input<'_>) -> TokenStream {
+    let (ident, vis, generics) = (input.ident, input.vis, input.generics);
+    let (_, ty_generics, where_clause) = generics.split_for_impl();
+    let builder = format_ident!("{}Builder", ident);
+    let extracted = input.fields.iter().any(Field::propagates).then(|| {
+        let extracted = format_ident!("{}ExtractedBuilder", ident);
+        quote!(#vis type #extracted #generics = #builder #ty_generics;)
+    });
+    quote! {
+        #[allow(dead_code)]
+        #vis struct #builder #generics (::core::marker::PhantomData<fn() -> #ident #ty_generics>) #where_clause;
+        #extracted
     }
 }

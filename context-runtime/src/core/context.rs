@@ -177,15 +177,17 @@ pub trait RequestContext: Sealed + Sized + Send + Sync + 'static {
 )]
 pub trait Sealed {}
 
-/// The panic of `with` / `current` outside a scope: names the type and says what to do.
+/// The panic of `with` / `current` outside a scope: names the type and the two usual causes, a
+/// scope missing at the edge and a spawn that did not carry the context.
 #[cold]
 #[track_caller]
 fn not_set<T>() -> ! {
     let name = short_type_name::<T>();
     panic!(
-        "no {name} is set on this task: run the work inside `{name}::scope` (or `sync_scope` for \
-         blocking code), or use `try_with`/`try_current` where a miss is expected (background \
-         jobs, startup)"
+        "no {name} is set on this task: enter one with `{name}::scope` (or `sync_scope` for \
+         blocking code) where the request starts; in spawned work, put `#[with_context]` on the \
+         function that spawns, or spawn with `context_runtime::spawn`; use \
+         `try_with`/`try_current` where a miss is expected (background jobs, startup)"
     )
 }
 

@@ -8,7 +8,7 @@ mod builder;
 mod codec;
 mod enter;
 
-pub use builder::{IsUnset, Maybe, NotExtracted, Optional, Required, Set, Unset};
+pub use builder::{Optional, Required};
 pub use codec::{Codec, NothingToExtract, codec, optional, received, required};
 pub use enter::{Captured, Enter, MaybeScoped};
 pub use tokio::task::LocalKey;
@@ -16,10 +16,25 @@ pub use tokio::task_local;
 
 pub use crate::carrier::{inject, write_baggage};
 pub use crate::core::Sealed;
+pub use crate::core::builder::{Defaulted, Extracted, Set, Unset};
 pub use crate::log::Redacted;
-pub use crate::{Baggage, Carrier, CarrierError, Current, RequestContext, Snapshot};
+pub use crate::{Baggage, Carrier, CarrierError, Current, RequestContext, Scoped, Snapshot};
 pub use crate::{LogValue, ToLogValue};
+
+/// What every field of a context is: a value every task and thread of the request may read.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be shared between the tasks and threads of a request",
+    label = "a context field must be `Send + Sync + 'static`",
+    note = "a context is read by every task and thread working for the request, so each field must \
+            be `Send + Sync + 'static`: store the facts themselves (`String`, `Arc<str>`, an id); \
+            a connection, a client or another handle is not a fact about the request, pass it as \
+            an explicit dependency (a parameter, axum `State`)"
+)]
+pub trait ContextField {}
+
+#[diagnostic::do_not_recommend]
+impl<T: Send + Sync + 'static> ContextField for T {}
 
 /// Refuses, at the field's type, a context field that could not live in a task-local shared
 /// across threads.
-pub const fn assert_field<T: Send + Sync + 'static>() {}
+pub const fn assert_field<T: ContextField>() {}
