@@ -211,7 +211,7 @@ const _: () = {
     impl<T> RequestCtx_needs_token<T> for ::context_runtime::__private::Extracted<T> {}
     #[automatically_derived]
     impl RequestCtx {
-        /// Starts building a [`RequestCtx`]: call one method per field, then `.build()`. A required field left unset, or a field set twice, is a compile error naming it.
+        /// Starts building a new [`RequestCtx`]: call one method per field, then `.build()`. A required field left unset, or a field set twice, is a compile error naming it.
         #[inline]
         pub fn builder() -> RequestCtxBuilder {
             RequestCtxBuilder {
@@ -367,7 +367,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl RequestCtx {
-        /// Starts building a [`RequestCtx`] from a carrier (HTTP headers, a job payload's map): its `#[context(propagate)]` fields are read from the carrier's `baggage`; set the others, then `.build()`.
+        /// Starts building a new [`RequestCtx`] from a carrier (HTTP headers, a job payload's map): its `#[context(propagate)]` fields are read from the carrier's `baggage`; set the others, then `.build()`.
         ///
         /// # Errors
         ///

@@ -101,6 +101,10 @@ pub use context_macros::RequestContext;
 /// ```
 pub use context_macros::with_context;
 
+// What the derive generates, on an example context: in the documentation only.
+#[cfg(any(doc, test))]
+pub mod example_generated;
+
 // Used by generated code. Not public API: no semver guarantees (as serde's `__private`).
 #[doc(hidden)]
 #[path = "private/mod.rs"]

@@ -368,7 +368,7 @@ impl Builder<'_> {
         let build = self.build();
         let extraction = self.extraction();
         let builder_doc = format!(
-            " Starts building a [`{context}`]: call one method per field, then `.build()`. A \
+            " Starts building a new [`{context}`]: call one method per field, then `.build()`. A \
              required field left unset, or a field set twice, is a compile error naming it."
         );
         quote! {
@@ -512,7 +512,7 @@ impl Builder<'_> {
         }
         let output = quote!(::core::result::Result<#extracted, #private::CarrierError>);
         let extract_doc = format!(
-            " Starts building a [`{context}`] from a carrier (HTTP headers, a job payload's \
+            " Starts building a new [`{context}`] from a carrier (HTTP headers, a job payload's \
              map): its `#[context(propagate)]` fields are read from the carrier's `baggage`; set \
              the others, then `.build()`."
         );
