@@ -88,6 +88,47 @@ pub(crate) const KNOWN_ROOTS: &[&str] = &[
     "race",
     "channel",
     "queue",
+    // Crates whose types are connections to other systems (`INFRASTRUCTURE_KINDS`): databases
+    // and ORMs (sqlx, diesel, diesel-async, sea-orm, tokio-postgres, postgres, rusqlite), their
+    // pools (deadpool, bb8, r2d2, mobc, with their per-backend crates), document stores, caches
+    // and brokers (mongodb, redis, lapin, rdkafka, async-nats), and clients of other services
+    // (reqwest, reqwest-middleware, hyper, hyper-util, tonic).
+    "sqlx",
+    "diesel",
+    "diesel_async",
+    "sea_orm",
+    "tokio_postgres",
+    "postgres",
+    "rusqlite",
+    "deadpool",
+    "deadpool_postgres",
+    "deadpool_redis",
+    "deadpool_diesel",
+    "bb8",
+    "bb8_postgres",
+    "bb8_redis",
+    "r2d2",
+    "r2d2_postgres",
+    "r2d2_sqlite",
+    "mobc",
+    "mongodb",
+    "redis",
+    "lapin",
+    "rdkafka",
+    "async_nats",
+    "reqwest",
+    "reqwest_middleware",
+    "hyper",
+    "hyper_util",
+    "tonic",
+    // Modules imported to shorten the path of an I/O or runtime handle: `fs::File`,
+    // `net::TcpStream`, `io::Stdout` (std and tokio), `runtime::Handle`, `task::JoinHandle`
+    // (tokio).
+    "fs",
+    "net",
+    "io",
+    "runtime",
+    "task",
 ];
 
 /// Types whose point is mutation through a shared reference, by the name of their last path
@@ -182,4 +223,155 @@ pub(crate) const SHARED_STATE_HANDLES: &[&str] = &[
     "Semaphore",
     "Notify",
     "WaitGroup",
+];
+
+/// The kinds of infrastructure handle: each is refused with its own message (in `check`), worded
+/// to be true of every crate whose type is listed under it.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Infrastructure {
+    /// A client of, connection to, pool of connections to, or transaction on a database, a
+    /// cache, a broker or another service.
+    Connection,
+    /// A client of another service (HTTP, gRPC).
+    ServiceClient,
+    /// A socket, a listener, a file or a standard stream.
+    Io,
+    /// A handle to a runtime, a task or a thread.
+    Task,
+}
+
+/// Handles to infrastructure, by the name of their last path segment, grouped by kind: a request
+/// context holds facts about the request, and the database pool or the HTTP client its code uses
+/// is a dependency of that code, passed explicitly (a function parameter, axum's `State`, a
+/// field of the service struct), not a fact about the request. A name listed under more than one
+/// kind takes the first; the names in `INFRASTRUCTURE_UNDER_CRATE` are refused only under the
+/// crates listed there.
+pub(crate) const INFRASTRUCTURE_KINDS: &[(Infrastructure, &[&str])] = &[
+    (Infrastructure::Connection, CONNECTIONS),
+    (Infrastructure::ServiceClient, SERVICE_CLIENTS),
+    (Infrastructure::Io, IO_HANDLES),
+    (Infrastructure::Task, TASK_HANDLES),
+];
+
+/// Connections, pools and transactions to a database, a cache or a broker (and the clients that
+/// hold them): whoever needs one takes it as a dependency, and a transaction is the caller's to
+/// commit.
+const CONNECTIONS: &[&str] = &[
+    // sqlx: the pools, a connection taken from one, the connections, a transaction.
+    "Pool",
+    "PgPool",
+    "MySqlPool",
+    "SqlitePool",
+    "AnyPool",
+    "PoolConnection",
+    "PgConnection",
+    "MySqlConnection",
+    "SqliteConnection",
+    "AnyConnection",
+    "Transaction",
+    // diesel (`PgConnection`, `SqliteConnection` above) and diesel-async.
+    "MysqlConnection",
+    "AsyncPgConnection",
+    "AsyncMysqlConnection",
+    // sea-orm.
+    "DatabaseConnection",
+    "DatabaseTransaction",
+    // tokio-postgres and postgres (`Transaction` above), mongodb, redis, async-nats: `Client`
+    // is each one's connection.
+    "Client",
+    // rusqlite (`Transaction` above), redis, lapin.
+    "Connection",
+    // deadpool (`Pool` above): a connection taken from a pool (refused only under the crate,
+    // see `INFRASTRUCTURE_UNDER_CRATE`).
+    "Object",
+    // bb8, r2d2, mobc (`Pool` above); redis's `ConnectionManager` too.
+    "PooledConnection",
+    "ConnectionManager",
+    // mongodb (`Client` above): a database, a collection and a session are the client's, named
+    // for what they reach (refused only under the crate).
+    "Database",
+    "Collection",
+    "ClientSession",
+    // redis.
+    "MultiplexedConnection",
+    // lapin (`Connection` above).
+    "Channel",
+    // rdkafka: producers and consumers.
+    "FutureProducer",
+    "BaseProducer",
+    "ThreadedProducer",
+    "StreamConsumer",
+    "BaseConsumer",
+    // async-nats (`Client` above): a subscription, and JetStream's `Context` (both refused only
+    // under the crate).
+    "Subscriber",
+    "Context",
+];
+
+/// Clients of other services: the code that calls a service takes the client as a dependency;
+/// what the request carries to that service is a propagated field.
+const SERVICE_CLIENTS: &[&str] = &[
+    // reqwest, hyper-util (its legacy pooled client), reqwest-middleware. `Client` is found
+    // first among the connections, whose message covers services too.
+    "Client",
+    "ClientWithMiddleware",
+    // hyper: one connection's request sender.
+    "SendRequest",
+    // tonic: a connection to a gRPC service (found first among the connections, as lapin's).
+    "Channel",
+];
+
+/// Sockets, listeners, files and standard streams (std and tokio): I/O resources the request's
+/// code opens or is given, not facts about the request.
+const IO_HANDLES: &[&str] = &[
+    // Files, sockets and listeners, std's and tokio's under the same names.
+    "File",
+    "TcpStream",
+    "TcpListener",
+    "UdpSocket",
+    "UnixStream",
+    "UnixListener",
+    "UnixDatagram",
+    // The halves of a split tokio stream.
+    "OwnedReadHalf",
+    "OwnedWriteHalf",
+    // The process's standard streams.
+    "Stdin",
+    "Stdout",
+    "Stderr",
+];
+
+/// Handles to a runtime, a task or a thread (tokio, and std's `JoinHandle`): the code that spawns
+/// or awaits takes them explicitly. (`Semaphore` is a shared-state handle, above.)
+const TASK_HANDLES: &[&str] = &[
+    "Handle",
+    "Runtime",
+    "JoinHandle",
+    "JoinSet",
+    "AbortHandle",
+    "LocalSet",
+];
+
+/// Infrastructure names too generic to refuse when written bare or under any known root (a
+/// user's own `Object`, `Database`, `Collection`, `Context` or `Subscriber` is likely, and
+/// `std::task::Context` or tracing-subscriber's `Subscriber` is no connection): each is refused
+/// only under a path whose first segment is one of the crates listed with it
+/// (`deadpool_postgres::Object`, `mongodb::Database`, `async_nats::jetstream::Context`).
+pub(crate) const INFRASTRUCTURE_UNDER_CRATE: &[(&str, &[&str])] = &[
+    // deadpool's pooled connection.
+    (
+        "Object",
+        &[
+            "deadpool",
+            "deadpool_postgres",
+            "deadpool_redis",
+            "deadpool_diesel",
+        ],
+    ),
+    // mongodb's handles to a database and a collection.
+    ("Database", &["mongodb"]),
+    ("Collection", &["mongodb"]),
+    // async-nats: a subscription, and JetStream's context.
+    ("Subscriber", &["async_nats"]),
+    ("Context", &["async_nats"]),
 ];

@@ -27,7 +27,10 @@ pub use crate::spawn::{
 };
 
 /// Derives a frozen request context: builder, getters, `Debug`, task-local storage and
-/// [`RequestContext`](trait@RequestContext). See the [crate documentation](crate).
+/// [`RequestContext`](trait@RequestContext). See the [crate documentation](crate), which also
+/// lists what the derive refuses at compile time: among them interior mutability, handles to
+/// shared state, and handles to infrastructure (a database pool or connection, an HTTP client, a
+/// socket or file, a task handle), which code takes as an explicit dependency instead.
 ///
 /// ```
 /// use context_runtime::RequestContext;

@@ -10,7 +10,7 @@ use syn::{
 
 use super::attr::{self, ContainerAttrs, FieldAttrs};
 use crate::ctxt::Ctxt;
-use crate::rules::{self, Origin};
+use crate::rules::{self, Infrastructure, Origin};
 
 pub(crate) struct Input<'a> {
     pub(crate) ident: &'a Ident,
@@ -55,6 +55,9 @@ pub(crate) enum Unfrozen<'a> {
     Mutable(&'a Ident),
     /// A well-known handle to shared state (a channel end, a guard, a signal).
     Handle(&'a Ident),
+    /// A well-known handle to infrastructure (a database pool, an HTTP client, a socket, a
+    /// task), of the given kind.
+    Infrastructure(&'a Ident, Infrastructure),
     /// A type macro (`m!()`): whatever it expands to is out of sight.
     Macro(&'a TypeMacro),
 }
@@ -211,12 +214,26 @@ fn unfrozen_parts_of_type<'a>(ty: &'a Type, out: &mut Vec<Unfrozen<'a>>) {
 }
 
 /// The last segment of `path`, when it names a well-known type that `check` refuses: spelled
-/// bare (`Mutex<u64>`, most likely imported), or under a path whose first segment is a known
-/// crate or module (`std::sync::Mutex`, `::tokio::sync::watch::Receiver`), whatever the middle.
+/// bare (`Mutex<u64>`, `PgPool`, most likely imported), or under a path whose first segment is a
+/// known crate or module (`std::sync::Mutex`, `::tokio::sync::watch::Receiver`,
+/// `sqlx::PgPool`), whatever the middle. A name too generic for that
+/// (`rules::INFRASTRUCTURE_UNDER_CRATE`) is refused only under one of its crates
+/// (`mongodb::Database`).
 fn well_known_part(path: &Path) -> Option<Unfrozen<'_>> {
     let first = &path.segments.first()?.ident;
     let last = &path.segments.last()?.ident;
     let bare = path.segments.len() == 1 && path.leading_colon.is_none();
+    if let Some((_, crates)) = rules::INFRASTRUCTURE_UNDER_CRATE
+        .iter()
+        .find(|(name, _)| last == name)
+    {
+        let under_crate = !bare && crates.iter().any(|krate| first == krate);
+        return if under_crate {
+            infrastructure(last)
+        } else {
+            None
+        };
+    }
     if !bare && !rules::KNOWN_ROOTS.iter().any(|root| first == root) {
         return None;
     }
@@ -225,8 +242,16 @@ fn well_known_part(path: &Path) -> Option<Unfrozen<'_>> {
     } else if rules::SHARED_STATE_HANDLES.iter().any(|name| last == name) {
         Some(Unfrozen::Handle(last))
     } else {
-        None
+        infrastructure(last)
     }
+}
+
+/// `name` as an infrastructure handle, of the kind of the first group that lists it.
+fn infrastructure(name: &Ident) -> Option<Unfrozen<'_>> {
+    rules::INFRASTRUCTURE_KINDS
+        .iter()
+        .find(|(_, names)| names.iter().any(|listed| name == listed))
+        .map(|&(kind, _)| Unfrozen::Infrastructure(name, kind))
 }
 
 /// The generic arguments of every segment of `path`: `Arc<Mutex<u8>>`, `Fn(Cell<u8>) -> u8`,
@@ -297,7 +322,8 @@ fn option_inner(ty: &Type) -> Option<&Type> {
 mod tests {
     use super::{Unfrozen, unfrozen_parts_of_type};
 
-    /// The refused parts of a type, as `Mutable(name)`, `Handle(name)` or `macro`.
+    /// The refused parts of a type, as `Mutable(name)`, `Handle(name)`, `<kind>(name)` for
+    /// infrastructure (`Connection(PgPool)`) or `macro`.
     fn refused(ty: &str) -> Vec<String> {
         let ty: syn::Type = syn::parse_str(ty).expect("a type");
         let mut out = Vec::new();
@@ -306,6 +332,7 @@ mod tests {
             .map(|part| match part {
                 Unfrozen::Mutable(name) => format!("Mutable({name})"),
                 Unfrozen::Handle(name) => format!("Handle({name})"),
+                Unfrozen::Infrastructure(name, kind) => format!("{kind:?}({name})"),
                 Unfrozen::Macro(_) => String::from("macro"),
             })
             .collect()
@@ -370,6 +397,139 @@ mod tests {
         assert_eq!(
             refused("(Cell<u8>, Sender<u8>)"),
             ["Mutable(Cell)", "Handle(Sender)"]
+        );
+    }
+
+    #[test]
+    fn infrastructure_is_found_by_bare_name_and_by_crate_path() {
+        // Connections, pools and transactions to a database, a cache or a broker.
+        assert_eq!(refused("PgPool"), ["Connection(PgPool)"]);
+        assert_eq!(refused("sqlx::PgPool"), ["Connection(PgPool)"]);
+        assert_eq!(
+            refused("sqlx::Transaction<'static, sqlx::Postgres>"),
+            ["Connection(Transaction)"]
+        );
+        assert_eq!(refused("Connection"), ["Connection(Connection)"]);
+        assert_eq!(refused("rusqlite::Connection"), ["Connection(Connection)"]);
+        assert_eq!(
+            refused("::sea_orm::DatabaseConnection"),
+            ["Connection(DatabaseConnection)"]
+        );
+        assert_eq!(
+            refused("redis::aio::MultiplexedConnection"),
+            ["Connection(MultiplexedConnection)"]
+        );
+        assert_eq!(
+            refused("bb8::PooledConnection<'static, M>"),
+            ["Connection(PooledConnection)"]
+        );
+        assert_eq!(
+            refused("rdkafka::producer::FutureProducer"),
+            ["Connection(FutureProducer)"]
+        );
+        // A name listed under two kinds takes the first: `Client` and `Channel` are connections
+        // (tokio-postgres, mongodb, redis; lapin) before they are clients of services (reqwest,
+        // hyper-util; tonic).
+        assert_eq!(refused("Client"), ["Connection(Client)"]);
+        assert_eq!(refused("reqwest::Client"), ["Connection(Client)"]);
+        assert_eq!(
+            refused("hyper_util::client::legacy::Client<C, B>"),
+            ["Connection(Client)"]
+        );
+        assert_eq!(
+            refused("tonic::transport::Channel"),
+            ["Connection(Channel)"]
+        );
+        // Clients of other services.
+        assert_eq!(
+            refused("ClientWithMiddleware"),
+            ["ServiceClient(ClientWithMiddleware)"]
+        );
+        assert_eq!(
+            refused("hyper::client::conn::http1::SendRequest<B>"),
+            ["ServiceClient(SendRequest)"]
+        );
+        // Sockets, listeners, files and standard streams, also under the module users import.
+        assert_eq!(refused("File"), ["Io(File)"]);
+        assert_eq!(refused("std::fs::File"), ["Io(File)"]);
+        assert_eq!(refused("tokio::net::TcpStream"), ["Io(TcpStream)"]);
+        assert_eq!(refused("net::TcpListener"), ["Io(TcpListener)"]);
+        assert_eq!(
+            refused("tokio::net::tcp::OwnedWriteHalf"),
+            ["Io(OwnedWriteHalf)"]
+        );
+        assert_eq!(refused("io::Stdout"), ["Io(Stdout)"]);
+        // Runtime, task and thread handles.
+        assert_eq!(refused("Handle"), ["Task(Handle)"]);
+        assert_eq!(refused("tokio::runtime::Handle"), ["Task(Handle)"]);
+        assert_eq!(refused("runtime::Runtime"), ["Task(Runtime)"]);
+        assert_eq!(refused("task::JoinHandle<()>"), ["Task(JoinHandle)"]);
+        assert_eq!(refused("std::thread::JoinHandle<()>"), ["Task(JoinHandle)"]);
+        assert_eq!(refused("JoinSet<()>"), ["Task(JoinSet)"]);
+        // `Semaphore` stays a shared-state handle.
+        assert_eq!(refused("tokio::sync::Semaphore"), ["Handle(Semaphore)"]);
+    }
+
+    #[test]
+    fn generic_infrastructure_names_are_refused_only_under_their_crates() {
+        assert_eq!(refused("deadpool_postgres::Object"), ["Connection(Object)"]);
+        assert_eq!(
+            refused("deadpool::managed::Object<M>"),
+            ["Connection(Object)"]
+        );
+        assert_eq!(refused("mongodb::Database"), ["Connection(Database)"]);
+        assert_eq!(
+            refused("::mongodb::Collection<Order>"),
+            ["Connection(Collection)"]
+        );
+        assert_eq!(
+            refused("async_nats::jetstream::Context"),
+            ["Connection(Context)"]
+        );
+        assert_eq!(
+            refused("async_nats::Subscriber"),
+            ["Connection(Subscriber)"]
+        );
+        // Bare, or under another known root, they are the user's own (or another crate's).
+        assert!(refused("Object").is_empty());
+        assert!(refused("Database").is_empty());
+        assert!(refused("Collection<u8>").is_empty());
+        assert!(refused("Context").is_empty());
+        assert!(refused("Subscriber").is_empty());
+        assert!(refused("Session").is_empty());
+        assert!(refused("std::task::Context<'static>").is_empty());
+        assert!(refused("tokio::Object").is_empty());
+        assert!(refused("sqlx::Database").is_empty());
+        assert!(refused("crate::db::Database").is_empty());
+    }
+
+    #[test]
+    fn the_users_own_infrastructure_names_are_left_alone() {
+        assert!(refused("crate::db::Pool").is_empty());
+        assert!(refused("self::Connection").is_empty());
+        assert!(refused("super::Client").is_empty());
+        assert!(refused("crate::clients::Client").is_empty());
+        assert!(refused("db::PgPool").is_empty());
+        assert!(refused("::my_sqlx::PgPool").is_empty());
+        assert!(refused("PgPoolOptions").is_empty());
+        assert!(refused("std::fs::Metadata").is_empty());
+    }
+
+    #[test]
+    fn infrastructure_is_found_at_every_depth() {
+        assert_eq!(refused("Option<Arc<PgPool>>"), ["Connection(PgPool)"]);
+        assert_eq!(refused("Vec<(String, File)>"), ["Io(File)"]);
+        assert_eq!(
+            refused("std::sync::Arc<rusqlite::Connection>"),
+            ["Connection(Connection)"]
+        );
+        assert_eq!(
+            refused("(PgPool, Mutex<u8>, JoinHandle<()>)"),
+            ["Connection(PgPool)", "Mutable(Mutex)", "Task(JoinHandle)"]
+        );
+        assert_eq!(
+            refused("Box<dyn Fn(&reqwest::Client) -> u8 + Send + Sync>"),
+            ["Connection(Client)"]
         );
     }
 }

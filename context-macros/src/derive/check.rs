@@ -5,7 +5,7 @@ use syn::Visibility;
 
 use super::ast::{Field, Input, Shape, Unfrozen};
 use crate::ctxt::Ctxt;
-use crate::rules::Origin;
+use crate::rules::{Infrastructure, Origin};
 
 pub(crate) fn check(cx: &mut Ctxt, input: &Input<'_>) {
     shape(cx, input);
@@ -139,7 +139,8 @@ fn attribute_conflicts(cx: &mut Ctxt, field: &Field<'_>) {
 }
 
 /// Refuses interior mutability and handles to shared state anywhere in a field's type (a context
-/// is read-only once built), and type macros, which the derive cannot see through.
+/// is read-only once built), handles to infrastructure (a dependency of the code, not a fact about
+/// the request), and type macros, which the derive cannot see through.
 fn frozen_type(cx: &mut Ctxt, field: &Field<'_>) {
     for part in &field.unfrozen {
         let (part, what, advice) = match part {
@@ -154,6 +155,30 @@ fn frozen_type(cx: &mut Ctxt, field: &Field<'_>) {
                 "is a handle to shared state (a channel end, a lock guard, a signal), and a \
                  context holds facts about the request, read-only once built",
                 "pass the handle explicitly to the code that uses it",
+            ),
+            Unfrozen::Infrastructure(part, kind) => (
+                part,
+                match kind {
+                    Infrastructure::Connection => {
+                        "is a connection to another system (a database, a cache, a broker or a \
+                         service: a client, a pool, a pooled connection or a transaction), and a \
+                         context holds facts about the request, not the code's dependencies"
+                    }
+                    Infrastructure::ServiceClient => {
+                        "is a client of another service, and a context holds facts about the \
+                         request, not the code's dependencies"
+                    }
+                    Infrastructure::Io => {
+                        "is a socket, a listener, a file or a standard stream, and a context \
+                         holds facts about the request, not the code's dependencies"
+                    }
+                    Infrastructure::Task => {
+                        "is a handle to a runtime, a task or a thread, and a context holds facts \
+                         about the request, not the code's dependencies"
+                    }
+                },
+                "pass the handle as an explicit dependency to the code that uses it (a function \
+                 parameter, axum's `State`, a field of the service struct)",
             ),
             Unfrozen::Macro(mac) => {
                 cx.error_spanned_by(

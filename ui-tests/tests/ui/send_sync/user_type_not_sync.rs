@@ -3,13 +3,13 @@ use context_runtime::RequestContext;
 use std::marker::PhantomData;
 
 #[derive(Debug)]
-pub struct Handle {
+pub struct Token {
     _not_sync: PhantomData<std::cell::Cell<()>>,
 }
 
 #[derive(RequestContext)]
 pub struct RequestCtx {
-    handle: Handle,
+    token: Token,
 }
 
 fn main() {}
