@@ -11,6 +11,8 @@ pub struct RequestCtx<T: Clone> {
 pub struct RequestCtxBuilder<T: Clone>(
     ::core::marker::PhantomData<fn() -> RequestCtx<T>>,
 );
+#[doc(hidden)]
+pub type RequestCtxExtractedBuilder<T: Clone> = RequestCtxBuilder<T>;
 #[allow(non_camel_case_types, dead_code, clippy::all, clippy::pedantic)]
 const _: () = {
     #[automatically_derived]

@@ -140,8 +140,6 @@ const _: () = {
     impl RequestCtx_sets_request_id_once for ::context_runtime::__private::Unset {}
     impl<T> RequestCtx_sets_request_id_once
     for ::context_runtime::__private::Extracted<T> {}
-    impl<T> RequestCtx_sets_request_id_once
-    for ::context_runtime::__private::Defaulted<T> {}
     #[diagnostic::on_unimplemented(
         message = "the field `request_id` was already set by `extract`",
         label = "`request_id` comes from the carrier",
@@ -168,7 +166,6 @@ const _: () = {
     pub trait RequestCtx_sets_user_once {}
     impl RequestCtx_sets_user_once for ::context_runtime::__private::Unset {}
     impl<T> RequestCtx_sets_user_once for ::context_runtime::__private::Extracted<T> {}
-    impl<T> RequestCtx_sets_user_once for ::context_runtime::__private::Defaulted<T> {}
     #[diagnostic::on_unimplemented(
         message = "the field `user` was already set by `extract`",
         label = "`user` comes from the carrier",
@@ -184,7 +181,6 @@ const _: () = {
     )]
     pub trait RequestCtx_sets_attempt_once {}
     impl RequestCtx_sets_attempt_once for ::context_runtime::__private::Unset {}
-    impl<T> RequestCtx_sets_attempt_once for ::context_runtime::__private::Extracted<T> {}
     impl<T> RequestCtx_sets_attempt_once for ::context_runtime::__private::Defaulted<T> {}
     #[diagnostic::on_unimplemented(
         message = "the field `attempt` was already set by `extract`",
@@ -208,7 +204,6 @@ const _: () = {
     )]
     pub trait RequestCtx_needs_token<T>: ::context_runtime::__private::Required<T> {}
     impl<T> RequestCtx_needs_token<T> for ::context_runtime::__private::Set<T> {}
-    impl<T> RequestCtx_needs_token<T> for ::context_runtime::__private::Extracted<T> {}
     #[automatically_derived]
     impl RequestCtx {
         /// Starts building a new [`RequestCtx`]: call one method per field, then `.build()`. A required field left unset, or a field set twice, is a compile error naming it.

@@ -2,6 +2,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
 
+pub mod builder;
 mod carrier;
 mod core;
 #[cfg(feature = "http")]
@@ -12,7 +13,6 @@ mod spawn;
 #[cfg(feature = "opentelemetry")]
 pub use crate::carrier::ContextPropagator;
 pub use crate::carrier::{BAGGAGE, Baggage, Carrier, CarrierError, Propagate, inject_current};
-pub use crate::core::builder;
 pub use crate::core::{Current, LogValue, RequestContext, Scoped};
 #[cfg(feature = "http")]
 pub use crate::http::{

@@ -222,7 +222,8 @@ struct Builder<'a> {
     input: &'a Input<'a>,
     private: &'a TokenStream,
     ident: Ident,
-    /// `RequestCtxExtractedBuilder`, when the context propagates a field.
+    /// `RequestCtxExtractedBuilder`, when the context propagates a field (otherwise a hidden
+    /// alias of the fresh builder is declared, the stand-in `extract` explaining itself).
     extracted: Option<Ident>,
     /// One type parameter per field, named after it: `__tenant`.
     states: Vec<Ident>,
@@ -235,11 +236,12 @@ struct Builder<'a> {
 /// the compiler's "the trait `..` is not implemented" line reads as the rule it checks.
 struct Checks {
     /// Implemented by the states the setter may be called in: `Unset`, and for a propagated
-    /// field `Extracted` / `Defaulted` too (`not_extracted` reports those).
+    /// field the state `extract` leaves it in, `Extracted` or `Defaulted` (`not_extracted`
+    /// reports those).
     once: Ident,
     /// A propagated field's: implemented by `Unset` and `Set`.
     not_extracted: Option<Ident>,
-    /// A required field's: implemented by `Set` and `Extracted`.
+    /// A required field's: implemented by `Set`, and `Extracted` for a propagated one.
     needed: Option<Ident>,
 }
 
@@ -309,7 +311,7 @@ impl Builder<'_> {
              `context_runtime::builder`). Every parameter defaults to `Unset`, so `{builder}` \
              alone names the fresh builder."
         );
-        let extracted = self.extracted.as_ref().map(|extracted| {
+        let extracted = if let Some(extracted) = &self.extracted {
             let states = input.fields.iter().map(|field| {
                 let ty = field.ty;
                 if !field.propagates() {
@@ -328,7 +330,15 @@ impl Builder<'_> {
                 #[doc = #doc]
                 #vis type #extracted = #builder<#(#states),*>;
             }
-        });
+        } else {
+            // Nothing to extract, but naming the alias is no error of its own: calling `extract`
+            // is, and its stand-in says why.
+            let extracted = format_ident!("{}ExtractedBuilder", context);
+            quote! {
+                #[doc(hidden)]
+                #vis type #extracted = #builder;
+            }
+        };
         quote! {
             #[doc = #doc]
             #[doc = ""]
@@ -403,12 +413,18 @@ impl Builder<'_> {
             format!("`{name}` was already set earlier in this builder chain"),
             format!("a context is set once: remove one of the two `.{name}(..)` calls"),
         );
-        let once_from_carrier = checks.not_extracted.is_some().then(|| {
-            quote! {
-                impl<T> #once for #private::Extracted<T> {}
-                impl<T> #once for #private::Defaulted<T> {}
+        // The state `extract` leaves a propagated field in, where one is possible: a check is
+        // implemented by exactly the states the field can be in, so rustc's list of them is true.
+        let extracted = field.propagates().then(|| {
+            if field.attrs.default.is_some() {
+                quote!(#private::Defaulted<T>)
+            } else {
+                quote!(#private::Extracted<T>)
             }
         });
+        let once_from_carrier = extracted
+            .as_ref()
+            .map(|state| quote!(impl<T> #once for #state {}));
         let not_extracted = checks.not_extracted.as_ref().map(|not_extracted| {
             let (message, label, note) = (
                 format!("the field `{name}` was already set by `extract`"),
@@ -435,11 +451,14 @@ impl Builder<'_> {
                      optional: `Option<_>`, `#[context(default)]` or `#[context(default = expr)]`"
                 ),
             );
+            let extracted = extracted
+                .as_ref()
+                .map(|state| quote!(impl<T> #needed<T> for #state {}));
             quote! {
                 #[diagnostic::on_unimplemented(message = #message, label = #label, note = #note)]
                 pub trait #needed<T>: #private::Required<T> {}
                 impl<T> #needed<T> for #private::Set<T> {}
-                impl<T> #needed<T> for #private::Extracted<T> {}
+                #extracted
             }
         });
         quote! {

@@ -7,7 +7,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::ast::{Field, Input};
+use super::ast::Input;
 use super::expand::getter;
 
 pub(super) fn expand(input: &Input<'_>) -> TokenStream {
@@ -125,13 +125,11 @@ fn declarations(input: &Input<'_>) -> TokenStream {
     let (ident, vis, generics) = (input.ident, input.vis, input.generics);
     let (_, ty_generics, where_clause) = generics.split_for_impl();
     let builder = format_ident!("{}Builder", ident);
-    let extracted = input.fields.iter().any(Field::propagates).then(|| {
-        let extracted = format_ident!("{}ExtractedBuilder", ident);
-        quote!(#vis type #extracted #generics = #builder #ty_generics;)
-    });
+    let extracted = format_ident!("{}ExtractedBuilder", ident);
     quote! {
         #[allow(dead_code)]
         #vis struct #builder #generics (::core::marker::PhantomData<fn() -> #ident #ty_generics>) #where_clause;
-        #extracted
+        #[doc(hidden)]
+        #vis type #extracted #generics = #builder #ty_generics;
     }
 }

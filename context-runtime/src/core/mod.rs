@@ -1,8 +1,7 @@
-//! The core: the [`RequestContext`] trait, the [`Current`] handle, the [`Scoped`] future, the
-//! states of the generated builders, and the registry of context types. It depends on nothing else in this crate; everything else
+//! The core: the [`RequestContext`] trait, the [`Current`] handle, the [`Scoped`] future, and
+//! the registry of context types. It depends on nothing else in this crate; everything else
 //! (spawned work, carriers, logging, the HTTP edge) is built on it.
 
-pub mod builder;
 mod context;
 mod current;
 mod log_value;

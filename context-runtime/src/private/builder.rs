@@ -10,7 +10,7 @@
 //! field's value or default ([`Optional`]). Not public API: reached through `__private` by
 //! generated code only.
 
-use crate::core::builder::{Defaulted, Extracted, Set, Unset};
+use crate::builder::{Defaulted, Extracted, Set, Unset};
 
 /// The value of a required field, once set or extracted.
 pub trait Required<T> {

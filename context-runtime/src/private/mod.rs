@@ -14,9 +14,9 @@ pub use enter::{Captured, Enter, MaybeScoped};
 pub use tokio::task::LocalKey;
 pub use tokio::task_local;
 
+pub use crate::builder::{Defaulted, Extracted, Set, Unset};
 pub use crate::carrier::{inject, write_baggage};
 pub use crate::core::Sealed;
-pub use crate::core::builder::{Defaulted, Extracted, Set, Unset};
 pub use crate::log::Redacted;
 pub use crate::{Baggage, Carrier, CarrierError, Current, RequestContext, Scoped, Snapshot};
 pub use crate::{LogValue, ToLogValue};
@@ -24,7 +24,7 @@ pub use crate::{LogValue, ToLogValue};
 /// What every field of a context is: a value every task and thread of the request may read.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be shared between the tasks and threads of a request",
-    label = "a context field must be `Send + Sync + 'static`",
+    label = "this type, or a type inside it, is not `Send`, not `Sync` or not `'static`",
     note = "a context is read by every task and thread working for the request, so each field must \
             be `Send + Sync + 'static`: store the facts themselves (`String`, `Arc<str>`, an id); \
             a connection, a client or another handle is not a fact about the request, pass it as \

@@ -1,9 +1,5 @@
-// A context defined in a nested module is built and read from outside through the builder and getters only.
-use context_runtime::RequestContext;
-
+// A context defined in a nested module is built and read from outside through the builder and getters only (no trait import: the reads are inherent).
 mod app {
-    use context_runtime::RequestContext;
-
     pub mod ctx {
         use context_runtime::RequestContext;
 

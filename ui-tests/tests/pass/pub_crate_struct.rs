@@ -1,6 +1,4 @@
 // A `pub(crate)` context type works: the getters and `builder()` take the struct's visibility.
-use context_runtime::RequestContext;
-
 mod app {
     use context_runtime::RequestContext;
 
