@@ -16,8 +16,10 @@ pub use crate::carrier::{BAGGAGE, Baggage, Carrier, CarrierError, Propagate, inj
 pub use crate::core::{Current, LogValue, RequestContext, Scoped};
 #[cfg(feature = "http")]
 pub use crate::http::{
-    BoxError, ContextFuture, ContextLayer, ContextService, InvalidRequestId, PropagateFuture,
-    PropagateLayer, PropagateService, Refusal, RequestId, X_REQUEST_ID,
+    AsRefused, AsyncContextFuture, AsyncContextLayer, AsyncContextService, BoxError, ContextFuture,
+    ContextLayer, ContextService, Contexts, InvalidRequestId, PropagateFuture, PropagateLayer,
+    PropagateService, Refusal, Refuse, RequestId, RequestIdFuture, RequestIdLayer,
+    RequestIdService, X_REQUEST_ID,
 };
 #[cfg(feature = "tracing")]
 pub use crate::log::LogContext;

@@ -1,11 +1,21 @@
 //! The HTTP edge (feature `http`): [`ContextLayer`], a tower layer (axum, hyper, tonic) that
-//! builds the context from each request and runs the inner service inside it, [`RequestId`],
-//! and [`PropagateLayer`], the client side, which sends the context on to the next service.
+//! builds the contexts from each request (awaiting them: [`AsyncContextLayer`]) and runs the inner
+//! service inside them, [`RequestId`] with [`RequestIdLayer`], and [`PropagateLayer`], the client
+//! side, which sends the context on to the next service.
 
 mod client;
+mod contexts;
+mod refusal;
 mod request_id;
 mod server;
 
 pub use client::{BoxError, PropagateFuture, PropagateLayer, PropagateService};
-pub use request_id::{InvalidRequestId, RequestId, X_REQUEST_ID};
-pub use server::{ContextFuture, ContextLayer, ContextService, Refusal};
+pub use contexts::Contexts;
+pub use refusal::{AsRefused, Refusal, Refuse};
+pub use request_id::{
+    InvalidRequestId, RequestId, RequestIdFuture, RequestIdLayer, RequestIdService, X_REQUEST_ID,
+};
+pub use server::{
+    AsyncContextFuture, AsyncContextLayer, AsyncContextService, ContextFuture, ContextLayer,
+    ContextService,
+};

@@ -1,9 +1,17 @@
-//! [`RequestId`]: the request's id, from a valid incoming `x-request-id` or freshly generated.
+//! [`RequestId`]: the request's id, from a valid incoming `x-request-id` or freshly generated,
+//! chosen once per request ([`RequestIdLayer`], or the first `ContextLayer`) and kept in the
+//! request's and the response's extensions.
 
 use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
 use std::str::FromStr;
+use std::task::{Context, Poll};
 
 use http::header::{HeaderMap, HeaderName, HeaderValue};
+use http::{Request, Response, request};
+use tower_layer::Layer;
+use tower_service::Service;
 
 use crate::{LogValue, ToLogValue};
 
@@ -79,6 +87,34 @@ impl RequestId {
         }
     }
 
+    /// The request's id as chosen by the first layer it went through (kept in its extensions),
+    /// or else as [`from_headers`](Self::from_headers) reads it, then kept in its extensions for
+    /// the layers after this one: one request, one id, however many layers ask.
+    ///
+    /// ```
+    /// use context_runtime::RequestId;
+    ///
+    /// let (mut head, ()) = http::Request::new(()).into_parts();
+    /// let first = RequestId::of_request(&mut head);
+    /// assert_eq!(RequestId::of_request(&mut head), first);
+    /// assert_eq!(head.extensions.get::<RequestId>(), Some(&first));
+    /// ```
+    pub fn of_request(head: &mut request::Parts) -> Self {
+        if let Some(id) = head.extensions.get::<Self>() {
+            return id.clone();
+        }
+        let id = Self::from_headers(&head.headers);
+        head.extensions.insert(id.clone());
+        id
+    }
+
+    /// Echoes the id in `response`: its `x-request-id` header, and its extensions (for the layers
+    /// outside, a metrics or trace layer).
+    pub(crate) fn echo<B>(self, response: &mut Response<B>) {
+        response.headers_mut().insert(X_REQUEST_ID, self.0.clone());
+        response.extensions_mut().insert(self);
+    }
+
     /// The id as text.
     pub fn as_str(&self) -> &str {
         // Only visible ASCII gets in, which is valid UTF-8.
@@ -88,11 +124,6 @@ impl RequestId {
     /// The id as a header value, to echo or to send on.
     pub fn header_value(&self) -> &HeaderValue {
         &self.0
-    }
-
-    /// The id as a header value, owned.
-    pub(crate) fn into_header(self) -> HeaderValue {
-        self.0
     }
 }
 
@@ -157,5 +188,102 @@ impl fmt::Debug for RequestId {
 impl ToLogValue for RequestId {
     fn to_log_value(&self) -> Option<LogValue<'_>> {
         Some(LogValue::Str(self.as_str()))
+    }
+}
+
+/// A tower layer that chooses each request's [`RequestId`] ([`RequestId::of_request`]) before
+/// the layers inside it run, and echoes it in the response (`x-request-id` and the response's
+/// extensions).
+///
+/// [`ContextLayer`](super::ContextLayer) does this itself; this layer is for what must see the
+/// id *outside* it, such as `tower_http::trace::TraceLayer`'s span: put `RequestIdLayer`
+/// outermost, and every layer inside, `ContextLayer` included, uses the same id.
+///
+/// ```
+/// use context_runtime::{RequestId, RequestIdLayer};
+/// use http::{Request, Response};
+/// use tower::{ServiceBuilder, ServiceExt};
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// let service = ServiceBuilder::new()
+///     .layer(RequestIdLayer)
+///     .service_fn(|request: Request<()>| async move {
+///         let id = request.extensions().get::<RequestId>().cloned();
+///         Ok::<_, std::convert::Infallible>(Response::new(id))
+///     });
+/// let response = service.oneshot(Request::builder().header("x-request-id", "r-1").body(()).unwrap()).await.unwrap();
+/// assert_eq!(response.headers()["x-request-id"], "r-1");
+/// assert_eq!(response.extensions().get::<RequestId>().map(RequestId::as_str), Some("r-1"));
+/// assert_eq!(response.body().as_ref().map(RequestId::as_str), Some("r-1"));
+/// # }
+/// ```
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RequestIdLayer;
+
+impl<S> Layer<S> for RequestIdLayer {
+    type Service = RequestIdService<S>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        RequestIdService { inner }
+    }
+}
+
+/// The service of [`RequestIdLayer`].
+#[derive(Clone, Debug)]
+pub struct RequestIdService<S> {
+    inner: S,
+}
+
+impl<S, ReqBody, ResBody> Service<Request<ReqBody>> for RequestIdService<S>
+where
+    S: Service<Request<ReqBody>, Response = Response<ResBody>>,
+{
+    type Response = Response<ResBody>;
+    type Error = S::Error;
+    type Future = RequestIdFuture<S::Future>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
+        let (mut head, body) = request.into_parts();
+        let id = RequestId::of_request(&mut head);
+        RequestIdFuture {
+            future: self.inner.call(Request::from_parts(head, body)),
+            id: Some(id),
+        }
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// The future of [`RequestIdService`]: the inner service's response, with the id echoed.
+    pub struct RequestIdFuture<F> {
+        #[pin]
+        future: F,
+        id: Option<RequestId>,
+    }
+}
+
+impl<F> fmt::Debug for RequestIdFuture<F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RequestIdFuture").finish_non_exhaustive()
+    }
+}
+
+impl<F, B, E> Future for RequestIdFuture<F>
+where
+    F: Future<Output = Result<Response<B>, E>>,
+{
+    type Output = Result<Response<B>, E>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        let mut response = std::task::ready!(this.future.poll(cx));
+        if let (Ok(response), Some(id)) = (&mut response, this.id.take()) {
+            id.echo(response);
+        }
+        Poll::Ready(response)
     }
 }

@@ -1,67 +1,47 @@
-//! The server side: [`ContextLayer`] builds the context from each request, or refuses the request
-//! with a [`Refusal`], and runs the inner service inside it.
+//! The server side: [`ContextLayer`] builds the contexts from each request (or awaits them:
+//! [`AsyncContextLayer`]), or refuses the request, and runs the inner service inside them.
 
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use http::header::HeaderValue;
 use http::{Request, Response, request};
+use tokio::task::LocalKey;
 use tower_layer::Layer;
 use tower_service::Service;
+use tracing::Level;
 
-use super::{RequestId, X_REQUEST_ID};
+use super::refusal::{self, AsRefused, Refuse};
+use super::{Contexts, RequestId};
 use crate::carrier::Inbound;
-use crate::{Baggage, CarrierError, RequestContext, Scoped};
+use crate::core::Sealed;
+use crate::{Baggage, Current, LogValue, RequestContext, Scoped};
 
-/// What refuses a request in [`ContextLayer`]: a status (with an empty body), or a whole response
-/// (boxed or not).
-pub trait Refusal<B> {
-    /// The response sent instead of calling the service.
-    fn into_response(self) -> Response<B>;
-}
-
-impl<B: Default> Refusal<B> for http::StatusCode {
-    fn into_response(self) -> Response<B> {
-        let mut response = Response::new(B::default());
-        *response.status_mut() = self;
-        response
-    }
-}
-
-impl<B> Refusal<B> for Response<B> {
-    fn into_response(self) -> Response<B> {
-        self
-    }
-}
-
-impl<B> Refusal<B> for Box<Response<B>> {
-    fn into_response(self) -> Response<B> {
-        *self
-    }
-}
-
-/// A context that could not be read from the request's `baggage`: 400 Bad Request, saying why.
-impl<B: From<String>> Refusal<B> for CarrierError {
-    fn into_response(self) -> Response<B> {
-        let mut response = Response::new(B::from(self.to_string()));
-        *response.status_mut() = http::StatusCode::BAD_REQUEST;
-        response.headers_mut().insert(
-            http::header::CONTENT_TYPE,
-            HeaderValue::from_static("text/plain; charset=utf-8"),
-        );
-        response
-    }
-}
+#[cfg(doc)]
+use super::Refusal;
+#[cfg(doc)]
+use crate::CarrierError;
 
 /// A tower layer that builds a context from each request and runs the inner service inside it.
 ///
-/// `make` gets the request's head and its [`RequestId`] and returns the context, or a
-/// [`Refusal`] (a status, or a response) that refuses the request before any handler runs (no
-/// tenant → 400). The inner service's response future, where axum runs extractors and handlers,
-/// runs inside the context. The chosen request id is echoed in the response's `x-request-id`,
-/// refusals included.
+/// `make` gets the request's head and its [`RequestId`] and returns the context (or several:
+/// [`Contexts`]), or a [`Refusal`] (a status, a response, a [`CarrierError`]) that refuses the
+/// request before any handler runs (no tenant → 400). The inner service's response future, where
+/// axum runs extractors and handlers, runs inside the context. A constructor that must await (a
+/// session or a tenant looked up in a database, a key set fetched) is given to
+/// [`new_async`](Self::new_async).
+///
+/// The request id is chosen once per request: an id already in the request's extensions (from a
+/// [`RequestIdLayer`](super::RequestIdLayer) or another `ContextLayer` outside this one) is
+/// used, otherwise the request's valid `x-request-id`, otherwise a fresh one; it is left in the
+/// request's extensions for the layers and handlers inside, and echoed in the response's
+/// `x-request-id` and extensions, refusals included.
+///
+/// A refusal is logged once, as a `tracing` event at `INFO` ([`log_refusals`](Self::log_refusals)
+/// changes the level): `request_id`, `status` and `reason` (the refusal's
+/// [`Refusal::reason`], never a value the request carried). The response is the refusal's own,
+/// unless [`refuse_with`](Self::refuse_with) maps it (to a JSON problem body, say).
 ///
 /// ```
 /// use context_runtime::{ContextLayer, RequestContext, RequestId};
@@ -121,115 +101,263 @@ impl<B: From<String>> Refusal<B> for CarrierError {
 /// });
 /// ```
 #[derive(Clone)]
-pub struct ContextLayer<F> {
+pub struct ContextLayer<F, R = AsRefused> {
     make: F,
+    edge: Edge<R>,
 }
 
 impl<F> ContextLayer<F> {
-    /// A layer that builds each request's context with `make`.
+    /// A layer that builds each request's context with `make`: `Fn(&Parts, &RequestId) ->
+    /// Result<impl Contexts, impl Refusal>`.
     pub fn new(make: F) -> Self {
-        Self { make }
+        Self {
+            make,
+            edge: Edge::default(),
+        }
+    }
+
+    /// A layer whose constructor awaits: `make` gets the request's head and id, and returns a
+    /// future of the context (or several) or a refusal. The future runs with the request's id
+    /// in the log lines it emits (as a `request_id` field) and in the requests it sends through
+    /// a [`PropagateLayer`](super::PropagateLayer); it must own what it reads of the head
+    /// (clone a header out before the `async move`). The inner service must be `Clone` (the
+    /// ready one is moved into the response future, as tower's async middleware do).
+    ///
+    /// ```
+    /// use context_runtime::{ContextLayer, RequestContext, RequestId};
+    /// use http::{Request, Response, StatusCode};
+    /// use tower::{ServiceBuilder, ServiceExt};
+    ///
+    /// #[derive(RequestContext)]
+    /// struct RequestCtx { tenant: String }
+    ///
+    /// /// A lookup that awaits (a database, an auth service).
+    /// async fn tenant_of(key: Option<http::HeaderValue>) -> Option<String> {
+    ///     tokio::task::yield_now().await;
+    ///     (key?.as_bytes() == b"k-7").then(|| "acme".to_owned())
+    /// }
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let service = ServiceBuilder::new()
+    ///     .layer(ContextLayer::new_async(|head: &http::request::Parts, _: &RequestId| {
+    ///         let key = head.headers.get("x-api-key").cloned();
+    ///         async move {
+    ///             let tenant = tenant_of(key).await.ok_or(StatusCode::UNAUTHORIZED)?;
+    ///             Ok::<_, StatusCode>(RequestCtx::builder().tenant(tenant).build())
+    ///         }
+    ///     }))
+    ///     .service_fn(|_: Request<()>| async {
+    ///         Ok::<_, std::convert::Infallible>(Response::new(RequestCtx::with(|c| c.tenant().clone())))
+    ///     });
+    /// let ok = service.clone().oneshot(Request::builder().header("x-api-key", "k-7").body(()).unwrap()).await.unwrap();
+    /// assert_eq!(ok.body(), "acme");
+    /// let refused = service.oneshot(Request::new(())).await.unwrap();
+    /// assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
+    /// # }
+    /// ```
+    pub fn new_async(make: F) -> AsyncContextLayer<F> {
+        AsyncContextLayer {
+            make,
+            edge: Edge::default(),
+        }
     }
 }
 
-impl<F> fmt::Debug for ContextLayer<F> {
+impl<F, R> ContextLayer<F, R> {
+    /// Answers refusals with `refuse(error, &request_id)` instead of the refusal's own response
+    /// (the log event then gives the error's `Display` as its reason: keep values out of it).
+    ///
+    /// ```
+    /// use context_runtime::{CarrierError, ContextLayer, RequestContext, RequestId};
+    /// use http::{Request, Response, StatusCode};
+    /// use tower::{ServiceBuilder, ServiceExt};
+    ///
+    /// #[derive(RequestContext)]
+    /// struct RequestCtx { #[context(propagate)] tenant: u64 }
+    ///
+    /// /// This API speaks JSON, refusals too.
+    /// fn problem(error: CarrierError, id: &RequestId) -> Response<String> {
+    ///     let body = serde_json::json!({ "title": "bad baggage", "detail": error.to_string(), "request_id": id.as_str() });
+    ///     Response::builder().status(StatusCode::BAD_REQUEST)
+    ///         .header("content-type", "application/problem+json")
+    ///         .body(body.to_string()).unwrap()
+    /// }
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let service = ServiceBuilder::new()
+    ///     .layer(ContextLayer::new(|head: &http::request::Parts, _: &RequestId| {
+    ///         RequestCtx::extract(&head.headers).map(|builder| builder.build())
+    ///     }).refuse_with(problem))
+    ///     .service_fn(|_: Request<()>| async { Ok::<_, std::convert::Infallible>(Response::new(String::new())) });
+    /// let refused = service.oneshot(Request::new(())).await.unwrap();
+    /// assert_eq!(refused.headers()["content-type"], "application/problem+json");
+    /// assert!(refused.body().contains("tenant"));
+    /// # }
+    /// ```
+    pub fn refuse_with<R2>(self, refuse: R2) -> ContextLayer<F, R2> {
+        ContextLayer {
+            make: self.make,
+            edge: self.edge.refuse_with(refuse),
+        }
+    }
+
+    /// The level of the log event of a refused request (`INFO` by default), or `None` for no
+    /// event.
+    ///
+    /// ```
+    /// # use context_runtime::{ContextLayer, RequestId};
+    /// let quiet = ContextLayer::new(|_: &http::request::Parts, _: &RequestId| Err::<(), _>(http::StatusCode::FORBIDDEN))
+    ///     .log_refusals(Some(tracing::Level::DEBUG));
+    /// ```
+    #[must_use]
+    pub fn log_refusals(mut self, level: Option<Level>) -> Self {
+        self.edge.log = level;
+        self
+    }
+}
+
+impl<F, R> fmt::Debug for ContextLayer<F, R> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ContextLayer").finish_non_exhaustive()
+        f.debug_struct("ContextLayer")
+            .field("log_refusals", &self.edge.log)
+            .finish_non_exhaustive()
     }
 }
 
-impl<S, F: Clone> Layer<S> for ContextLayer<F> {
-    type Service = ContextService<S, F>;
+impl<S, F: Clone, R: Clone> Layer<S> for ContextLayer<F, R> {
+    type Service = ContextService<S, F, R>;
 
     fn layer(&self, inner: S) -> Self::Service {
         ContextService {
             inner,
             make: self.make.clone(),
+            edge: self.edge.clone(),
         }
+    }
+}
+
+/// What both layers do with a refusal: answer it (as it says, or as the app maps it) and log it.
+#[derive(Clone)]
+struct Edge<R> {
+    refuse: R,
+    log: Option<Level>,
+}
+
+impl Default for Edge<AsRefused> {
+    fn default() -> Self {
+        Self {
+            refuse: AsRefused,
+            log: Some(Level::INFO),
+        }
+    }
+}
+
+impl<R> Edge<R> {
+    fn refuse_with<R2>(self, refuse: R2) -> Edge<R2> {
+        Edge {
+            refuse,
+            log: self.log,
+        }
+    }
+
+    /// The response to `error`, logged.
+    fn refuse<E, B>(&self, error: E, id: &RequestId) -> Response<B>
+    where
+        R: Refuse<E, B>,
+    {
+        let (response, reason) = self.refuse.refuse(error, id);
+        refusal::log(self.log, id, response.status(), reason.as_deref());
+        response
     }
 }
 
 /// The service of [`ContextLayer`].
 #[derive(Clone)]
-pub struct ContextService<S, F> {
+pub struct ContextService<S, F, R = AsRefused> {
     inner: S,
     make: F,
+    edge: Edge<R>,
 }
 
-impl<S, F> fmt::Debug for ContextService<S, F> {
+impl<S, F, R> fmt::Debug for ContextService<S, F, R> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ContextService").finish_non_exhaustive()
     }
 }
 
-impl<S, F, T, E, ReqBody, ResBody> Service<Request<ReqBody>> for ContextService<S, F>
+impl<S, F, C, E, R, ReqBody, ResBody> Service<Request<ReqBody>> for ContextService<S, F, R>
 where
     S: Service<Request<ReqBody>, Response = Response<ResBody>>,
-    F: Fn(&request::Parts, &RequestId) -> Result<T, E>,
-    T: RequestContext,
-    E: Refusal<ResBody>,
+    F: Fn(&request::Parts, &RequestId) -> Result<C, E>,
+    C: Contexts,
+    R: Refuse<E, ResBody>,
 {
     type Response = Response<ResBody>;
     type Error = S::Error;
-    type Future = ContextFuture<T, S::Future, ResBody>;
+    type Future = ContextFuture<C, S::Future, ResBody>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
         self.inner.poll_ready(cx)
     }
 
     fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
-        let (head, body) = request.into_parts();
-        let id = RequestId::from_headers(&head.headers);
-        let echo = Some(id.header_value().clone());
-        match (self.make)(&head, &id) {
-            Ok(context) => {
-                let inbound = Inbound::request(Baggage::extract(&head.headers), id.into_header());
+        let (mut head, body) = request.into_parts();
+        let id = RequestId::of_request(&mut head);
+        let state = match (self.make)(&head, &id) {
+            Ok(contexts) => {
+                let inbound = inbound(&head, &id);
                 // The inner service's `call` only starts the work (axum routes there); the handler
                 // and everything it calls run in the future, inside the context.
                 let future = self.inner.call(Request::from_parts(head, body));
-                ContextFuture {
-                    state: Serving::Serve {
-                        future: context.scope(inbound.scope(future)),
-                    },
-                    echo,
+                Serving::Serve {
+                    future: contexts.scope(inbound.scope(future)),
                 }
             }
-            Err(refusal) => ContextFuture {
-                state: Serving::Refuse {
-                    refusal: Some(refusal.into_response()),
-                },
-                echo,
+            Err(error) => Serving::Refuse {
+                refusal: Some(self.edge.refuse(error, &id)),
             },
+        };
+        ContextFuture {
+            state,
+            id: Some(id),
         }
     }
+}
+
+/// What the request brought in, for the requests sent while serving it: its baggage and its id.
+fn inbound(head: &request::Parts, id: &RequestId) -> Current<Inbound> {
+    Inbound::request(Baggage::extract(&head.headers), id.header_value().clone())
 }
 
 pin_project_lite::pin_project! {
     /// The future of [`ContextService`]: the inner service's response with the request id
     /// echoed, or the refusal.
-    pub struct ContextFuture<T: 'static, Fut, B> {
+    pub struct ContextFuture<C: Contexts, Fut: Future, B> {
         #[pin]
-        state: Serving<T, Fut, B>,
-        echo: Option<HeaderValue>,
+        state: Serving<C, Fut, B>,
+        id: Option<RequestId>,
     }
 }
 
 pin_project_lite::pin_project! {
     #[project = ServingProjection]
-    enum Serving<T: 'static, Fut, B> {
-        Serve { #[pin] future: Scoped<T, Scoped<Inbound, Fut>> },
+    enum Serving<C: Contexts, Fut: Future, B> {
+        Serve { #[pin] future: C::Scoped<Scoped<Inbound, Fut>> },
         Refuse { refusal: Option<Response<B>> },
     }
 }
 
-impl<T, Fut, B> fmt::Debug for ContextFuture<T, Fut, B> {
+impl<C: Contexts, Fut: Future, B> fmt::Debug for ContextFuture<C, Fut, B> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ContextFuture").finish_non_exhaustive()
     }
 }
 
-impl<T: 'static, Fut, B, E> Future for ContextFuture<T, Fut, B>
+impl<C, Fut, B, E> Future for ContextFuture<C, Fut, B>
 where
+    C: Contexts,
     Fut: Future<Output = Result<Response<B>, E>>,
 {
     type Output = Result<Response<B>, E>;
@@ -243,12 +371,251 @@ where
                 None => panic!("`ContextFuture` polled after completion"),
             },
         };
-        let echo = this.echo.take();
-        Poll::Ready(response.map(|mut response| {
-            if let Some(echo) = echo {
-                response.headers_mut().insert(X_REQUEST_ID, echo);
+        Poll::Ready(echo(response, this.id.take()))
+    }
+}
+
+/// `response` with the request id echoed (once: `None` after the first poll that completes).
+fn echo<B, E>(
+    mut response: Result<Response<B>, E>,
+    id: Option<RequestId>,
+) -> Result<Response<B>, E> {
+    if let (Ok(response), Some(id)) = (&mut response, id) {
+        id.echo(response);
+    }
+    response
+}
+
+/// The layer of [`ContextLayer::new_async`]: its constructor awaits.
+#[derive(Clone)]
+pub struct AsyncContextLayer<F, R = AsRefused> {
+    make: F,
+    edge: Edge<R>,
+}
+
+impl<F, R> AsyncContextLayer<F, R> {
+    /// As [`ContextLayer::refuse_with`].
+    ///
+    /// ```
+    /// # use context_runtime::{ContextLayer, RequestId};
+    /// use http::{Response, StatusCode};
+    /// let layer = ContextLayer::new_async(|_: &http::request::Parts, _: &RequestId| async { Err::<(), _>(StatusCode::FORBIDDEN) })
+    ///     .refuse_with(|status: StatusCode, _: &RequestId| Response::builder().status(status).body(String::from("{}")).unwrap());
+    /// ```
+    pub fn refuse_with<R2>(self, refuse: R2) -> AsyncContextLayer<F, R2> {
+        AsyncContextLayer {
+            make: self.make,
+            edge: self.edge.refuse_with(refuse),
+        }
+    }
+
+    /// As [`ContextLayer::log_refusals`].
+    ///
+    /// ```
+    /// # use context_runtime::{ContextLayer, RequestId};
+    /// let silent = ContextLayer::new_async(|_: &http::request::Parts, _: &RequestId| async { Err::<(), _>(http::StatusCode::FORBIDDEN) })
+    ///     .log_refusals(None);
+    /// ```
+    #[must_use]
+    pub fn log_refusals(mut self, level: Option<Level>) -> Self {
+        self.edge.log = level;
+        self
+    }
+}
+
+impl<F, R> fmt::Debug for AsyncContextLayer<F, R> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AsyncContextLayer")
+            .field("log_refusals", &self.edge.log)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<S, F: Clone, R: Clone> Layer<S> for AsyncContextLayer<F, R> {
+    type Service = AsyncContextService<S, F, R>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        AsyncContextService {
+            inner,
+            make: self.make.clone(),
+            edge: self.edge.clone(),
+        }
+    }
+}
+
+/// The service of [`AsyncContextLayer`].
+#[derive(Clone)]
+pub struct AsyncContextService<S, F, R = AsRefused> {
+    inner: S,
+    make: F,
+    edge: Edge<R>,
+}
+
+impl<S, F, R> fmt::Debug for AsyncContextService<S, F, R> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AsyncContextService")
+            .finish_non_exhaustive()
+    }
+}
+
+impl<S, F, Fut, C, E, R, ReqBody, ResBody> Service<Request<ReqBody>>
+    for AsyncContextService<S, F, R>
+where
+    S: Service<Request<ReqBody>, Response = Response<ResBody>> + Clone,
+    F: Fn(&request::Parts, &RequestId) -> Fut,
+    Fut: Future<Output = Result<C, E>>,
+    C: Contexts,
+    R: Refuse<E, ResBody> + Clone,
+{
+    type Response = Response<ResBody>;
+    type Error = S::Error;
+    type Future = AsyncContextFuture<S, Fut, C, R, ReqBody>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
+        let (mut head, body) = request.into_parts();
+        let id = RequestId::of_request(&mut head);
+        let inbound = inbound(&head, &id);
+        let make = (self.make)(&head, &id);
+        let make = Building::new(id.clone()).scope(inbound.clone().scope(make));
+        // The ready service goes with the request; its clone waits for the next `poll_ready`.
+        let clone = self.inner.clone();
+        let inner = std::mem::replace(&mut self.inner, clone);
+        AsyncContextFuture {
+            state: Stage::Build {
+                make,
+                pending: Some(Pending {
+                    inner,
+                    request: Request::from_parts(head, body),
+                    inbound,
+                }),
+            },
+            edge: self.edge.clone(),
+            id: Some(id),
+        }
+    }
+}
+
+/// What the request waits with while its contexts are built.
+struct Pending<S, ReqBody> {
+    inner: S,
+    request: Request<ReqBody>,
+    inbound: Current<Inbound>,
+}
+
+pin_project_lite::pin_project! {
+    /// The future of [`AsyncContextService`]: the constructor's future (inside the request's id),
+    /// then the inner service's response inside the contexts, with the request id echoed; or the
+    /// refusal.
+    pub struct AsyncContextFuture<S: Service<Request<ReqBody>>, Fut: Future, C: Contexts, R, ReqBody> {
+        #[pin]
+        state: Stage<S, Fut, C, ReqBody>,
+        edge: Edge<R>,
+        id: Option<RequestId>,
+    }
+}
+
+pin_project_lite::pin_project! {
+    #[project = StageProjection]
+    enum Stage<S: Service<Request<ReqBody>>, Fut: Future, C: Contexts, ReqBody> {
+        Build { #[pin] make: Scoped<Building, Scoped<Inbound, Fut>>, pending: Option<Pending<S, ReqBody>> },
+        Serve { #[pin] future: C::Scoped<Scoped<Inbound, S::Future>> },
+        Done,
+    }
+}
+
+impl<S, Fut, C, R, ReqBody> fmt::Debug for AsyncContextFuture<S, Fut, C, R, ReqBody>
+where
+    S: Service<Request<ReqBody>>,
+    Fut: Future,
+    C: Contexts,
+{
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AsyncContextFuture").finish_non_exhaustive()
+    }
+}
+
+impl<S, Fut, C, E, R, ReqBody, ResBody> Future for AsyncContextFuture<S, Fut, C, R, ReqBody>
+where
+    S: Service<Request<ReqBody>, Response = Response<ResBody>>,
+    Fut: Future<Output = Result<C, E>>,
+    C: Contexts,
+    R: Refuse<E, ResBody>,
+{
+    type Output = Result<Response<ResBody>, S::Error>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let mut this = self.project();
+        loop {
+            match this.state.as_mut().project() {
+                StageProjection::Build { make, pending } => {
+                    let built = std::task::ready!(make.poll(cx));
+                    let Some(Pending {
+                        mut inner,
+                        request,
+                        inbound,
+                    }) = pending.take()
+                    else {
+                        panic!("`AsyncContextFuture` polled after completion")
+                    };
+                    match built {
+                        Ok(contexts) => {
+                            let future = inner.call(request);
+                            this.state.set(Stage::Serve {
+                                future: contexts.scope(inbound.scope(future)),
+                            });
+                        }
+                        Err(error) => {
+                            this.state.set(Stage::Done);
+                            let Some(id) = this.id.take() else {
+                                panic!("`AsyncContextFuture` polled after completion")
+                            };
+                            let refusal = this.edge.refuse(error, &id);
+                            return Poll::Ready(echo(Ok(refusal), Some(id)));
+                        }
+                    }
+                }
+                StageProjection::Serve { future } => {
+                    let response = std::task::ready!(future.poll(cx));
+                    this.state.set(Stage::Done);
+                    return Poll::Ready(echo(response, this.id.take()));
+                }
+                StageProjection::Done => {
+                    panic!("`AsyncContextFuture` polled after completion")
+                }
             }
-            response
-        }))
+        }
+    }
+}
+
+/// The context of a request whose contexts are being built by an async constructor: its id, on
+/// the log lines the constructor emits (the contexts it builds are not set yet). A context of
+/// the runtime's own, like `Inbound`.
+struct Building {
+    request_id: RequestId,
+}
+
+tokio::task_local! {
+    static BUILDING: Current<Building>;
+}
+
+impl Sealed for Building {}
+
+impl RequestContext for Building {
+    fn __storage() -> &'static LocalKey<Current<Self>> {
+        &BUILDING
+    }
+
+    fn __log_fields(&self, visit: &mut dyn FnMut(&'static str, LogValue<'_>)) {
+        visit("request_id", LogValue::Str(self.request_id.as_str()));
+    }
+}
+
+impl Building {
+    fn new(request_id: RequestId) -> Current<Self> {
+        Current::new(Self { request_id })
     }
 }
