@@ -3,15 +3,19 @@
 //! lines of spawned tasks, blocking work and a queued job, and no function takes a request-id
 //! parameter. The database connection is an explicit dependency, never in the context.
 //!
+//! The edge awaits: it looks the caller's API key up in the same database (on a blocking thread)
+//! to find the tenant, before the context exists, and its own log lines carry the request id too.
+//!
 //! `cargo run --example orders` starts the service on 127.0.0.1 (an ephemeral port), drives it
 //! with 240 concurrent requests from a real HTTP client (some with a valid `x-request-id`, some
-//! with malformed ones, some refused for a missing tenant), prints the log lines and a summary,
-//! and exits non-zero unless 100% of the request lines carry their own request's id.
+//! with malformed ones, some refused for a missing or unknown API key), prints the log lines and
+//! a summary, and exits non-zero unless 100% of the request lines, the edge's lookups and its
+//! refusals included, carry their own request's id.
 //!
 //! `cargo run --example orders -- --serve 127.0.0.1:3000` keeps serving, for curl:
-//! `curl -i -H 'x-tenant: 1' -H 'x-request-id: my-id' http://127.0.0.1:3000/orders/1`
+//! `curl -i -H 'x-api-key: key-1' -H 'x-request-id: my-id' http://127.0.0.1:3000/orders/1`
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -119,25 +123,74 @@ async fn get_order(
     Ok(format!("order {order_id}: total {total}\n"))
 }
 
-/// The edge: the context from the request's headers, or a refusal before any handler runs.
-fn request_context(head: &http::request::Parts, id: &RequestId) -> Result<RequestCtx, StatusCode> {
-    let header = |name: &str| head.headers.get(name).and_then(|value| value.to_str().ok());
-    let tenant = header("x-tenant")
-        .and_then(|tenant| tenant.parse().ok())
-        .ok_or(StatusCode::BAD_REQUEST)?;
+/// The tenant an API key belongs to: a query on the database, a blocking call.
+fn tenant_of(db: &Db, key: &str) -> rusqlite::Result<Option<u64>> {
+    let conn = db.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut statement = conn.prepare_cached("SELECT tenant FROM api_keys WHERE key = ?1")?;
+    let mut rows = statement.query([key])?;
+    rows.next()?.map(|row| row.get(0)).transpose()
+}
+
+/// What the edge reads of a request's head, owned, for the lookup that awaits.
+struct Caller {
+    id: RequestId,
+    api_key: Option<String>,
+    user: Option<String>,
+    token: Option<String>,
+}
+
+impl Caller {
+    fn of(head: &http::request::Parts, id: &RequestId) -> Self {
+        let header = |name: &str| {
+            head.headers
+                .get(name)
+                .and_then(|value| value.to_str().ok())
+                .map(str::to_owned)
+        };
+        Self {
+            id: id.clone(),
+            api_key: header("x-api-key"),
+            user: header("x-user"),
+            token: header("authorization"),
+        }
+    }
+}
+
+/// The edge: the context from the request's headers and the tenant its API key belongs to, looked
+/// up in the database before the context exists, or a refusal before any handler runs (401:
+/// no key, or a key nobody has). Its log lines carry the request id all the same.
+async fn request_context(db: Db, caller: Caller) -> Result<RequestCtx, StatusCode> {
+    let key = caller.api_key.ok_or(StatusCode::UNAUTHORIZED)?;
+    // `context_runtime::spawn_blocking` carries the request id to the lookup's thread.
+    let tenant = context_runtime::spawn_blocking(move || {
+        tracing::info!("edge: SELECT tenant FROM api_keys WHERE key = ?1");
+        tenant_of(&db, &key)
+    })
+    .await
+    .map_err(|_| StatusCode::INTERNAL_SERVER_ERROR)?
+    .map_err(|error| {
+        tracing::error!(%error, "edge: tenant lookup failed");
+        StatusCode::INTERNAL_SERVER_ERROR
+    })?
+    .ok_or(StatusCode::UNAUTHORIZED)?;
+    tracing::info!(tenant, "edge: tenant found");
     Ok(RequestCtx::builder()
-        .request_id(id.clone())
+        .request_id(caller.id)
         .tenant(tenant)
-        .maybe_user(header("x-user").map(str::to_owned))
-        .auth_token(header("authorization").unwrap_or_default().to_owned())
+        .maybe_user(caller.user)
+        .auth_token(caller.token.unwrap_or_default())
         .build())
 }
 
 fn router(app: App) -> Router {
+    let db = app.db.clone();
+    let edge = ContextLayer::new_async(move |head: &http::request::Parts, id: &RequestId| {
+        request_context(db.clone(), Caller::of(head, id))
+    });
     Router::new()
         .route("/orders/{order_id}", get(get_order))
         .with_state(app)
-        .layer(ContextLayer::new(request_context))
+        .layer(edge)
 }
 
 /// The receipt worker: re-enters each job's request context around the job.
@@ -166,6 +219,13 @@ fn open_database() -> rusqlite::Result<(Connection, PathBuf)> {
         insert.execute((id, id % 4, id * 7 + 3))?;
     }
     drop(insert);
+    conn.execute_batch("CREATE TABLE api_keys (key TEXT PRIMARY KEY, tenant INTEGER NOT NULL);")?;
+    for tenant in 0..4_u64 {
+        conn.execute(
+            "INSERT INTO api_keys (key, tenant) VALUES (?1, ?2)",
+            (format!("key-{tenant}"), tenant),
+        )?;
+    }
     Ok((conn, path))
 }
 
@@ -202,9 +262,15 @@ fn request(i: u64, address: SocketAddr) -> (Request<Empty<Bytes>>, Sent) {
         .body(Empty::new())
         .expect("a request");
     let headers = request.headers_mut();
+    // One in eight is refused: no API key, or one nobody has.
     let refused = i % 8 == 7;
-    if !refused {
-        headers.insert("x-tenant", HeaderValue::from(order_id % 4));
+    let key = match (refused, i % 16) {
+        (false, _) => Some(format!("key-{}", order_id % 4)),
+        (true, 15) => Some(String::from("key-stolen")),
+        (true, _) => None,
+    };
+    if let Some(key) = key {
+        headers.insert("x-api-key", HeaderValue::from_str(&key).expect("a header"));
     }
     if i.is_multiple_of(2) {
         headers.insert("x-user", HeaderValue::from_static("alice"));
@@ -283,12 +349,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         });
     }
     let mut ids: HashMap<u64, String> = HashMap::new();
+    let mut refusals: HashSet<String> = HashSet::new();
     let (mut refused, mut kept, mut replaced) = (0, 0, 0);
     while let Some(done) = requests.join_next().await {
         let (order_id, id, status, sent) = done?;
         if sent.refused {
-            assert_eq!(status, StatusCode::BAD_REQUEST);
+            assert_eq!(status, StatusCode::UNAUTHORIZED);
             refused += 1;
+            refusals.insert(id);
             continue;
         }
         assert_eq!(status, StatusCode::OK, "order {order_id}");
@@ -314,33 +382,40 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
          before any handler",
         REQUESTS - refused
     );
-    summarize(&output, &ids, &outcome)
+    summarize(&output, &ids, &refusals, &outcome)
 }
 
 /// Checks every log line a request caused against the id that request got, and prints the
-/// summary.
+/// summary: the lines of a served order (they name it), the edge's lookups (their request was
+/// served or refused), and the refusals (their request was refused).
 fn summarize(
     output: &str,
     ids: &HashMap<u64, String>,
+    refusals: &HashSet<String>,
     served: &str,
 ) -> Result<(), Box<dyn std::error::Error>> {
+    let served_ids: HashSet<&str> = ids.values().map(String::as_str).collect();
     let (mut lines, mut request_lines, mut matching) = (0, 0, 0);
     for line in output.lines() {
         lines += 1;
         let line: serde_json::Value = serde_json::from_str(line)?;
-        let Some(order_id) = line["order_id"].as_u64() else {
+        let id = line["request_id"].as_str();
+        let message = line["message"].as_str().unwrap_or_default();
+        let carries_its_id = if let Some(order_id) = line["order_id"].as_u64() {
+            id.is_some_and(|id| ids.get(&order_id).is_some_and(|own| own == id))
+        } else if message.starts_with("edge:") {
+            id.is_some_and(|id| served_ids.contains(id) || refusals.contains(id))
+        } else if message == "request refused" {
+            id.is_some_and(|id| refusals.contains(id))
+        } else {
             continue;
         };
         request_lines += 1;
-        if ids
-            .get(&order_id)
-            .is_some_and(|id| line["request_id"] == id.as_str())
-        {
-            matching += 1;
-        }
+        matching += usize::from(carries_its_id);
     }
     let leaked = output.contains("s3cr3t") || output.contains("has a space");
-    let percent = 100.0 * f64::from(matching) / f64::from(request_lines.max(1));
+    #[allow(clippy::cast_precision_loss)]
+    let percent = 100.0 * matching as f64 / request_lines.max(1) as f64;
     println!(
         "\n{REQUESTS} requests: {served}; {lines} log lines, {request_lines} caused by a request, {matching} carry \
          that request's id ({percent:.1}%); secrets or malformed ids in the logs: {}",
