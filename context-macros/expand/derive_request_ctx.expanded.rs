@@ -367,8 +367,9 @@ const _: () = {
         /// # Errors
         ///
         /// A required propagated field missing; a propagated field unparsable, not
-        /// in the W3C format, or repeated. Other entries that are not in the format
-        /// are left out, never an error.
+        /// in the W3C format, or repeated. Every propagated field is checked: one in
+        /// error is its own variant, several are `CarrierError::Fields`, naming them
+        /// all. Other entries that are not in the format are left out, never an error.
         #[inline]
         pub fn extract(
             carrier: &(impl ::context_runtime::__private::Carrier + ?::core::marker::Sized),
@@ -389,35 +390,40 @@ const _: () = {
         /// # Errors
         ///
         /// A required propagated field missing; a propagated field unparsable, left
-        /// out of `baggage` by its parse, or repeated.
+        /// out of `baggage` by its parse, or repeated. Every propagated field is
+        /// checked: several in error are `CarrierError::Fields`, naming them all.
         pub fn from_baggage(
             baggage: &::context_runtime::__private::Baggage,
         ) -> ::core::result::Result<
             RequestCtxExtractedBuilder,
             ::context_runtime::__private::CarrierError,
         > {
-            ::core::result::Result::Ok(RequestCtxBuilder {
-                request_id: ::context_runtime::__private::Extracted(
-                    ::context_runtime::__private::required(
-                        baggage,
-                        "request_id",
-                        ::context_runtime::__private::codec::<String>(),
-                    )?,
+            let (request_id, (user, (attempt, ()))) = ::context_runtime::__private::join(
+                ::context_runtime::__private::required(
+                    baggage,
+                    "request_id",
+                    ::context_runtime::__private::codec::<String>(),
                 ),
-                user: ::context_runtime::__private::Extracted(
+                ::context_runtime::__private::join(
                     ::context_runtime::__private::optional(
                         baggage,
                         "user",
                         ::context_runtime::__private::codec::<String>(),
-                    )?,
+                    ),
+                    ::context_runtime::__private::join(
+                        ::context_runtime::__private::optional(
+                            baggage,
+                            "attempt",
+                            ::context_runtime::__private::codec::<u32>(),
+                        ),
+                        ::core::result::Result::Ok(()),
+                    ),
                 ),
-                attempt: ::context_runtime::__private::Defaulted(
-                    ::context_runtime::__private::optional(
-                        baggage,
-                        "attempt",
-                        ::context_runtime::__private::codec::<u32>(),
-                    )?,
-                ),
+            )?;
+            ::core::result::Result::Ok(RequestCtxBuilder {
+                request_id: ::context_runtime::__private::Extracted(request_id),
+                user: ::context_runtime::__private::Extracted(user),
+                attempt: ::context_runtime::__private::Defaulted(attempt),
                 token: ::context_runtime::__private::Unset,
             })
         }

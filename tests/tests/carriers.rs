@@ -81,6 +81,14 @@ fn extract_error(list: &str) -> CarrierError {
     }
 }
 
+/// The single-field errors `error` is made of: those of `Fields`, or itself.
+fn field_errors(error: &CarrierError) -> &[CarrierError] {
+    match error {
+        CarrierError::Fields { errors } => errors,
+        single => std::slice::from_ref(single),
+    }
+}
+
 #[test]
 fn a_context_round_trips_through_a_hash_map() {
     let sent = job();
@@ -268,25 +276,16 @@ fn a_missing_required_field_is_missing() {
     for (list, field) in [
         ("tenant=7", "request_id"),
         ("request_id=r-1", "tenant"),
-        ("", "request_id"),
-        ("vendor=x", "request_id"),
+        ("vendor=x,tenant=7", "request_id"),
         // Keys are case-sensitive.
         ("REQUEST_ID=r-1,tenant=7", "request_id"),
     ] {
         let error = extract_error(list);
         assert_eq!(error, CarrierError::Missing { field }, "{list:?}");
         assert!(error.to_string().contains(&format!("`{field}`")), "{error}");
+        assert_eq!(error.fields().collect::<Vec<_>>(), [field]);
     }
-    // No `baggage` key at all.
-    let error = JobCtx::extract(&HashMap::<String, String>::new())
-        .err()
-        .expect("an empty carrier");
-    assert_eq!(
-        error,
-        CarrierError::Missing {
-            field: "request_id"
-        }
-    );
+    let error = extract_error("tenant=7");
     assert_eq!(
         error.to_string(),
         "the carrier has no `request_id`: the sender must `inject` a context whose `request_id` \
@@ -377,7 +376,7 @@ fn our_field_not_in_the_format_is_invalid_and_names_it() {
         ("request_id=r;p=\"q\",tenant=7", "request_id", "property"),
         ("request_id=r,tenant=7\n", "tenant", "percent-encoded"),
         ("request_id=r,tenant", "tenant", "`key=value`"),
-        ("request_id", "request_id", "`key=value`"),
+        ("request_id,tenant=7", "request_id", "`key=value`"),
         ("request_id;p=1,tenant=7", "request_id", "`key=value`"),
     ] {
         let error = extract_error(list);
@@ -397,6 +396,181 @@ fn our_field_not_in_the_format_is_invalid_and_names_it() {
             "{error}"
         );
     }
+}
+
+#[test]
+fn two_missing_required_fields_are_one_error_naming_both() {
+    let both = CarrierError::Fields {
+        errors: vec![
+            CarrierError::Missing {
+                field: "request_id",
+            },
+            CarrierError::Missing { field: "tenant" },
+        ],
+    };
+    for list in [
+        "",
+        "vendor=x",
+        "user=alice,attempt=2",
+        "REQUEST_ID=r,TENANT=7",
+    ] {
+        assert_eq!(extract_error(list), both, "{list:?}");
+        let btree = BTreeMap::from([(BAGGAGE.to_owned(), list.to_owned())]);
+        assert_eq!(
+            JobCtx::extract(&btree).err(),
+            Some(both.clone()),
+            "{list:?}"
+        );
+    }
+    // No `baggage` key at all.
+    let error = JobCtx::extract(&HashMap::<String, String>::new())
+        .err()
+        .expect("an empty carrier");
+    assert_eq!(error, both);
+    assert_eq!(error.fields().collect::<Vec<_>>(), ["request_id", "tenant"]);
+}
+
+#[test]
+fn a_missing_and_an_invalid_field_are_one_error() {
+    for (list, errors) in [
+        (
+            "tenant=seven",
+            vec![
+                CarrierError::Missing {
+                    field: "request_id",
+                },
+                CarrierError::Invalid {
+                    field: "tenant",
+                    reason: "invalid digit found in string".to_owned(),
+                },
+            ],
+        ),
+        (
+            "request_id=r,attempt=x",
+            vec![
+                CarrierError::Missing { field: "tenant" },
+                CarrierError::Invalid {
+                    field: "attempt",
+                    reason: "invalid digit found in string".to_owned(),
+                },
+            ],
+        ),
+        (
+            "request_id=r,tenant=1,tenant=2,user=a,user=b",
+            vec![
+                CarrierError::Duplicate { field: "tenant" },
+                CarrierError::Duplicate { field: "user" },
+            ],
+        ),
+    ] {
+        assert_eq!(
+            extract_error(list),
+            CarrierError::Fields { errors },
+            "{list:?}"
+        );
+    }
+    // Not in the W3C format, next to a missing one: both named, the format's rule as the reason.
+    let error = extract_error("request_id=r 1");
+    let [
+        CarrierError::Invalid {
+            field: "request_id",
+            reason,
+        },
+        CarrierError::Missing { field: "tenant" },
+    ] = field_errors(&error)
+    else {
+        panic!("{error:?}")
+    };
+    assert!(reason.contains("percent-encoded"), "{reason}");
+}
+
+#[test]
+fn one_field_in_error_is_still_its_own_variant() {
+    for (list, expected) in [
+        (
+            "tenant=7",
+            CarrierError::Missing {
+                field: "request_id",
+            },
+        ),
+        (
+            "request_id=r,tenant=seven,user=alice,attempt=2",
+            CarrierError::Invalid {
+                field: "tenant",
+                reason: "invalid digit found in string".to_owned(),
+            },
+        ),
+        (
+            "request_id=r,tenant=7,user=a,user=b",
+            CarrierError::Duplicate { field: "user" },
+        ),
+    ] {
+        let error = extract_error(list);
+        assert_eq!(error, expected, "{list:?}");
+        assert!(
+            !matches!(error, CarrierError::Fields { .. }),
+            "{list:?}: {error:?}"
+        );
+        // ... from already parsed baggage too.
+        let error = JobCtx::from_baggage(&Baggage::parse(list)).err();
+        assert_eq!(error, Some(expected), "{list:?}");
+    }
+}
+
+#[test]
+fn the_errors_are_in_field_order_not_the_carriers() {
+    // The carrier lists them last field first; the error follows the context's declaration.
+    let list = "attempt=x,user=a,user=b,tenant=seven";
+    let expected = CarrierError::Fields {
+        errors: vec![
+            CarrierError::Missing {
+                field: "request_id",
+            },
+            CarrierError::Invalid {
+                field: "tenant",
+                reason: "invalid digit found in string".to_owned(),
+            },
+            CarrierError::Duplicate { field: "user" },
+            CarrierError::Invalid {
+                field: "attempt",
+                reason: "invalid digit found in string".to_owned(),
+            },
+        ],
+    };
+    assert_eq!(extract_error(list), expected);
+    let error = JobCtx::from_baggage(&Baggage::parse(list)).err();
+    assert_eq!(error.as_ref(), Some(&expected));
+    assert_eq!(
+        expected.fields().collect::<Vec<_>>(),
+        ["request_id", "tenant", "user", "attempt"]
+    );
+}
+
+#[test]
+fn the_combined_error_names_every_field_in_one_sentence() {
+    let error = extract_error("attempt=x,user=a,user=b,tenant=seven");
+    assert_eq!(
+        error.to_string(),
+        "the carrier's `request_id`, `tenant`, `user` and `attempt` could not be read: \
+         `request_id` is missing, `tenant` is invalid (invalid digit found in string), `user` is \
+         sent more than once and `attempt` is invalid (invalid digit found in string); the \
+         sender must `inject` a context whose `request_id`, `tenant`, `user` and `attempt` are \
+         `#[context(propagate)]`"
+    );
+    let error = extract_error("");
+    assert_eq!(
+        error.to_string(),
+        "the carrier's `request_id` and `tenant` could not be read: `request_id` is missing and \
+         `tenant` is missing; the sender must `inject` a context whose `request_id` and `tenant` \
+         are `#[context(propagate)]`"
+    );
+    // No value is echoed: it may be hostile, or large.
+    let hostile = "tenant=<script>,user=%0Ax-injected,user=b";
+    let message = extract_error(hostile).to_string();
+    for value in ["<script>", "x-injected"] {
+        assert!(!message.contains(value), "{message}");
+    }
+    assert!(!message.contains('\n'), "{message}");
 }
 
 #[test]
@@ -497,10 +671,13 @@ fn too_many_entries_keep_our_fields() {
     let error = JobCtx::from_baggage(&Baggage::parse(&over))
         .err()
         .expect("past the limit");
-    assert!(
-        matches!(&error, CarrierError::Invalid { field: "request_id", reason } if reason.contains("past the W3C limits")),
-        "{error:?}"
-    );
+    assert_eq!(error.fields().collect::<Vec<_>>(), ["request_id", "tenant"]);
+    for error in field_errors(&error) {
+        assert!(
+            matches!(error, CarrierError::Invalid { reason, .. } if reason.contains("past the W3C limits")),
+            "{error:?}"
+        );
+    }
 
     // A full carrier: our entries go in, the last foreign ones go out.
     let foreign = (0..Baggage::MAX_ENTRIES)
@@ -610,16 +787,17 @@ fn hostile_input_never_panics() {
             JobCtx::extract(&BTreeMap::from([(BAGGAGE.to_owned(), (*list).to_owned())]))
                 .map(|_| ()),
         ] {
-            assert!(
-                matches!(
-                    result,
-                    Ok(())
-                        | Err(CarrierError::Missing { .. }
+            if let Err(error) = &result {
+                assert!(
+                    field_errors(error).iter().all(|error| matches!(
+                        error,
+                        CarrierError::Missing { .. }
                             | CarrierError::Invalid { .. }
-                            | CarrierError::Duplicate { .. })
-                ),
-                "{list:?}: {result:?}"
-            );
+                            | CarrierError::Duplicate { .. }
+                    )),
+                    "{list:?}: {result:?}"
+                );
+            }
         }
         // Injecting into it always works, and sends our fields.
         let mut target = carrier(list);

@@ -424,24 +424,21 @@ type RawCarrier<'a> = Vec<(&'a str, &'a str)>;
 
 /// Carriers of other producers the worker must refuse, with the refusal expected.
 fn refused_carriers(huge: &str) -> Vec<(u64, RawCarrier<'_>, Expected)> {
-    use CarrierError::{Duplicate, Invalid, Missing};
+    use CarrierError::{Duplicate, Fields, Invalid, Missing};
     vec![
+        // Neither field: one refusal naming both.
         (20_002, vec![], |e| {
-            matches!(
-                e,
-                Missing {
-                    field: "request_id"
-                }
-            )
+            matches!(e, Fields { errors } if matches!(
+                errors.as_slice(),
+                [Missing { field: "request_id" }, Missing { field: "tenant" }]
+            ))
         }),
         // Other keys, but no baggage.
         (20_003, vec![("traceparent", "00-0af7-b7ad-01")], |e| {
-            matches!(
-                e,
-                Missing {
-                    field: "request_id"
-                }
-            )
+            matches!(e, Fields { errors } if matches!(
+                errors.as_slice(),
+                [Missing { field: "request_id" }, Missing { field: "tenant" }]
+            ))
         }),
         (20_004, vec![("baggage", "request_id=r-4")], |e| {
             matches!(e, Missing { field: "tenant" })
@@ -527,14 +524,21 @@ async fn a_job_without_good_baggage_is_refused_never_run_without_context() {
         Err(error) => error.clone(),
         Ok(seen) => panic!("job {job} ran: {seen:?}"),
     };
-    // The message names the missing field, for the dead-letter queue.
+    // The message names every missing field, for the dead-letter queue.
     assert_eq!(
         error(20_000),
-        CarrierError::Missing {
-            field: "request_id"
+        CarrierError::Fields {
+            errors: vec![
+                CarrierError::Missing {
+                    field: "request_id"
+                },
+                CarrierError::Missing { field: "tenant" },
+            ]
         }
     );
-    assert!(error(20_000).to_string().contains("`request_id`"));
+    let message = error(20_000).to_string();
+    assert!(message.contains("`request_id` is missing"), "{message}");
+    assert!(message.contains("`tenant` is missing"), "{message}");
     assert!(
         matches!(error(20_001), CarrierError::Invalid { field: "tenant", ref reason } if reason.contains("invalid digit")),
         "{:?}",

@@ -9,7 +9,8 @@
 //! by A and by B and is on every line both log; the sensitive token is in no header B received
 //! and in no log line; a request to B without (good) baggage, including one sent through the
 //! propagating client outside any context, is refused with 400 naming the field, before any
-//! handler runs, while a malformed entry of another producer is left out, never a refusal.
+//! handler runs, while a malformed entry of another producer is left out, never a refusal; a
+//! request with several fields in error gets one 400 naming them all.
 
 #![cfg(all(feature = "http", feature = "tracing"))]
 
@@ -498,4 +499,51 @@ async fn b_refuses_requests_without_good_baggage() {
     );
     assert!(lines_of("a", |order| order == 1_006).is_empty());
     assert_eq!(lines_of("b", |order| order == 1_007).len(), 4);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn b_refuses_a_request_lacking_two_fields_once_naming_both() {
+    lines();
+    let (_, b) = start().await;
+    let client = http_client();
+
+    let cases: [(u64, Headers<'_>, &[&str]); 3] = [
+        (
+            1_010,
+            &[],
+            &["`request_id` is missing", "`tenant` is missing"],
+        ),
+        (
+            1_011,
+            &[("baggage", "vendor=acme,flag")],
+            &["`request_id` is missing", "`tenant` is missing"],
+        ),
+        (
+            1_012,
+            &[("baggage", "tenant=acme")],
+            &[
+                "`request_id` is missing",
+                "`tenant` is invalid (invalid digit found in string)",
+            ],
+        ),
+    ];
+    for (order, headers, named) in cases {
+        let answer = send(&client, format!("http://{b}/quote/{order}"), headers).await;
+        assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{order}");
+        assert!(
+            answer
+                .body
+                .starts_with("the carrier's `request_id` and `tenant` could not be read: "),
+            "{order}: {}",
+            answer.body
+        );
+        for named in named {
+            assert!(answer.body.contains(named), "{order}: {}", answer.body);
+        }
+        assert!(answer.echoed.is_some(), "a refusal has an id too");
+    }
+    assert!(
+        lines_of("b", |order| (1_010..=1_012).contains(&order)).is_empty(),
+        "a refused request reached B"
+    );
 }

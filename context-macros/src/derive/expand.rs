@@ -507,28 +507,42 @@ impl Builder<'_> {
                 }
             };
         };
-        let mut values = Vec::new();
+        // Every propagated field is read, then the results are joined, so a carrier with several
+        // fields in error is refused once, naming them all:
+        // `let (a, (b, ())) = join(read_a, join(read_b, Ok(())))?;`.
         let mut names = Vec::new();
+        let mut reads = Vec::new();
+        let mut values = Vec::new();
         for field in &input.fields {
             let (member, name) = (field.ident, &field.name);
             let value = if field.propagates() {
                 names.push(name);
                 let codec = codec(field, private);
-                if field.is_required() {
-                    quote!(#private::Extracted(#private::required(baggage, #name, #codec)?))
+                let read = if field.is_required() {
+                    quote!(#private::required(baggage, #name, #codec))
                 } else {
-                    let optional = quote!(#private::optional(baggage, #name, #codec)?);
-                    if field.option_of.is_some() {
-                        quote!(#private::Extracted(#optional))
-                    } else {
-                        quote!(#private::Defaulted(#optional))
-                    }
+                    quote!(#private::optional(baggage, #name, #codec))
+                };
+                reads.push((member, read));
+                if field.is_required() || field.option_of.is_some() {
+                    quote!(#private::Extracted(#member))
+                } else {
+                    quote!(#private::Defaulted(#member))
                 }
             } else {
                 quote!(#private::Unset)
             };
             values.push(quote!(#member: #value));
         }
+        let (pattern, joined) = reads.iter().rev().fold(
+            (quote!(()), quote!(::core::result::Result::Ok(()))),
+            |(pattern, joined), (member, read)| {
+                (
+                    quote!((#member, #pattern)),
+                    quote!(#private::join(#read, #joined)),
+                )
+            },
+        );
         let output = quote!(::core::result::Result<#extracted, #private::CarrierError>);
         let extract_doc = format!(
             " Starts building a new [`{context}`] from a carrier (HTTP headers, a job payload's \
@@ -543,8 +557,9 @@ impl Builder<'_> {
                 /// # Errors
                 ///
                 /// A required propagated field missing; a propagated field unparsable, not
-                /// in the W3C format, or repeated. Other entries that are not in the format
-                /// are left out, never an error.
+                /// in the W3C format, or repeated. Every propagated field is checked: one in
+                /// error is its own variant, several are `CarrierError::Fields`, naming them
+                /// all. Other entries that are not in the format are left out, never an error.
                 #[inline]
                 #vis fn extract(carrier: &(impl #private::Carrier + ?::core::marker::Sized)) -> #output {
                     Self::from_baggage(&#private::received(carrier, &[#(#names),*]))
@@ -556,8 +571,10 @@ impl Builder<'_> {
                 /// # Errors
                 ///
                 /// A required propagated field missing; a propagated field unparsable, left
-                /// out of `baggage` by its parse, or repeated.
+                /// out of `baggage` by its parse, or repeated. Every propagated field is
+                /// checked: several in error are `CarrierError::Fields`, naming them all.
                 #vis fn from_baggage(baggage: &#private::Baggage) -> #output {
+                    let #pattern = #joined?;
                     ::core::result::Result::Ok(#builder { #(#values,)* })
                 }
             }

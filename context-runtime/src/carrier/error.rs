@@ -7,7 +7,9 @@ use super::Baggage;
 /// Why a context could not be carried: read from, or written to, a carrier.
 ///
 /// The generated `extract` / `from_baggage` return the variants that name one of the context's
-/// fields (`Missing`, `Invalid`, `Duplicate`): other producers' entries never cause an error.
+/// fields (`Missing`, `Invalid`, `Duplicate`) when one field is in error, and `Fields`, holding
+/// one of those per field, when several are: every propagated field is checked, so a client
+/// learns everything to fix from one refusal. Other producers' entries never cause an error.
 /// `Malformed`, `TooLarge` and `TooManyEntries` come from the all-or-nothing reading
 /// ([`Baggage::parse_strict`]) and from writing more than the W3C limits allow.
 ///
@@ -54,6 +56,49 @@ pub enum CarrierError {
         /// The field's name (its baggage key).
         field: &'static str,
     },
+    /// Two or more propagated fields are in error: one of the single-field variants (`Missing`,
+    /// `Invalid`, `Duplicate`) for each, in the order the context declares its fields.
+    ///
+    /// ```
+    /// use std::collections::HashMap;
+    /// use context_runtime::{CarrierError, RequestContext};
+    ///
+    /// #[derive(RequestContext)]
+    /// struct Ctx {
+    ///     #[context(propagate)]
+    ///     request_id: String,
+    ///     #[context(propagate)]
+    ///     tenant: u64,
+    ///     #[context(propagate)]
+    ///     user: Option<String>,
+    /// }
+    ///
+    /// let carrier = HashMap::from([("baggage".to_owned(), "tenant=seven".to_owned())]);
+    /// let error = Ctx::extract(&carrier).err().unwrap();
+    /// assert_eq!(
+    ///     error,
+    ///     CarrierError::Fields {
+    ///         errors: vec![
+    ///             CarrierError::Missing { field: "request_id" },
+    ///             CarrierError::Invalid {
+    ///                 field: "tenant",
+    ///                 reason: "invalid digit found in string".to_owned(),
+    ///             },
+    ///         ],
+    ///     }
+    /// );
+    /// assert_eq!(error.fields().collect::<Vec<_>>(), ["request_id", "tenant"]);
+    /// assert_eq!(
+    ///     error.to_string(),
+    ///     "the carrier's `request_id` and `tenant` could not be read: `request_id` is missing \
+    ///      and `tenant` is invalid (invalid digit found in string); the sender must `inject` a \
+    ///      context whose `request_id` and `tenant` are `#[context(propagate)]`"
+    /// );
+    /// ```
+    Fields {
+        /// Each field's error, in field order.
+        errors: Vec<CarrierError>,
+    },
     /// The `baggage` list is not valid W3C Baggage.
     Malformed {
         /// What is wrong with it.
@@ -68,9 +113,103 @@ pub enum CarrierError {
     TooManyEntries,
 }
 
+impl CarrierError {
+    /// The context's fields this error names, in field order: one for `Missing`, `Invalid` and
+    /// `Duplicate`, each failing field for `Fields`, none for the errors about the whole list.
+    ///
+    /// ```
+    /// use std::collections::HashMap;
+    /// use context_runtime::{CarrierError, RequestContext};
+    ///
+    /// #[derive(RequestContext)]
+    /// struct Ctx {
+    ///     #[context(propagate)]
+    ///     request_id: String,
+    ///     #[context(propagate)]
+    ///     tenant: u64,
+    /// }
+    ///
+    /// let error = Ctx::extract(&HashMap::<String, String>::new()).err().unwrap();
+    /// assert_eq!(error.fields().collect::<Vec<_>>(), ["request_id", "tenant"]);
+    /// assert_eq!(CarrierError::Missing { field: "tenant" }.fields().collect::<Vec<_>>(), ["tenant"]);
+    /// assert_eq!(CarrierError::TooManyEntries.fields().count(), 0);
+    /// ```
+    pub fn fields(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.errors().iter().filter_map(Self::field)
+    }
+
+    /// The single-field errors this one is made of: itself, or those of `Fields`.
+    fn errors(&self) -> &[Self] {
+        match self {
+            Self::Fields { errors } => errors,
+            other => std::slice::from_ref(other),
+        }
+    }
+
+    /// The field a single-field variant names.
+    fn field(&self) -> Option<&'static str> {
+        match self {
+            Self::Missing { field } | Self::Invalid { field, .. } | Self::Duplicate { field } => {
+                Some(field)
+            }
+            _ => None,
+        }
+    }
+
+    /// This error and `later`'s, in that order: the one that names them all.
+    pub(crate) fn and(self, later: Self) -> Self {
+        let mut errors = match self {
+            Self::Fields { errors } => errors,
+            other => vec![other],
+        };
+        match later {
+            Self::Fields { errors: more } => errors.extend(more),
+            other => errors.push(other),
+        }
+        Self::Fields { errors }
+    }
+}
+
+/// Writes `items` as an English list: "`a`", "`a` and `b`", "`a`, `b` and `c`".
+fn list<T>(
+    f: &mut fmt::Formatter<'_>,
+    items: &[T],
+    mut write: impl FnMut(&mut fmt::Formatter<'_>, &T) -> fmt::Result,
+) -> fmt::Result {
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            f.write_str(if i + 1 == items.len() { " and " } else { ", " })?;
+        }
+        write(f, item)?;
+    }
+    Ok(())
+}
+
 impl fmt::Display for CarrierError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            Self::Fields { errors } => {
+                let fields: Vec<_> = self.fields().collect();
+                f.write_str("the carrier's ")?;
+                list(f, &fields, |f, field| write!(f, "`{field}`"))?;
+                f.write_str(if fields.is_empty() { "baggage" } else { "" })?;
+                f.write_str(" could not be read: ")?;
+                list(f, errors, |f, error| match error {
+                    Self::Missing { field } => write!(f, "`{field}` is missing"),
+                    Self::Invalid { field, reason } => {
+                        write!(f, "`{field}` is invalid ({reason})")
+                    }
+                    Self::Duplicate { field } => write!(f, "`{field}` is sent more than once"),
+                    other => write!(f, "{other}"),
+                })?;
+                if fields.is_empty() {
+                    return Ok(());
+                }
+                f.write_str("; the sender must `inject` a context whose ")?;
+                list(f, &fields, |f, field| write!(f, "`{field}`"))?;
+                let verb = if fields.len() == 1 { "is" } else { "are" };
+                write!(f, " {verb} `#[context(propagate)]`")
+            }
             Self::Missing { field } => write!(
                 f,
                 "the carrier has no `{field}`: the sender must `inject` a context whose \

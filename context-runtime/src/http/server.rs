@@ -79,11 +79,11 @@ use crate::CarrierError;
 /// ```
 ///
 /// Behind another service of ours, the context comes from the request's `baggage` (written by
-/// [`PropagateLayer`](super::PropagateLayer) upstream) and a request without it is refused with
-/// the [`CarrierError`] naming the missing field; entries of other producers that are not in the
-/// W3C format are left out, never a refusal. `PropagateLayer` also sends the caller's
-/// `x-request-id`, so the `&RequestId` here is the id of the request that started it all, the
-/// same one the caller echoed and logged.
+/// [`PropagateLayer`](super::PropagateLayer) upstream) and a request without it is refused once,
+/// with the [`CarrierError`] naming every missing or unreadable field; entries of other
+/// producers that are not in the W3C format are left out, never a refusal. `PropagateLayer` also
+/// sends the caller's `x-request-id`, so the `&RequestId` here is the id of the request that
+/// started it all, the same one the caller echoed and logged.
 ///
 /// Everything the request brought in is carried on by the requests made while serving it:
 /// [`PropagateLayer`](super::PropagateLayer) (and [`inject_current`](crate::inject_current))

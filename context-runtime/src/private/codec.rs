@@ -1,5 +1,15 @@
 //! How generated `extract` / `from_baggage` read propagated fields, and how generated code writes
 //! them. Not public API: reached through `__private`.
+//!
+//! `from_baggage` reads every propagated field, then [`join`]s the results, so a carrier with
+//! several fields in error is refused once, naming them all:
+//!
+//! ```text
+//! let (request_id, (tenant, ())) = join(
+//!     required(baggage, "request_id", codec::<String>()),
+//!     join(required(baggage, "tenant", codec::<u64>()), Ok(())),
+//! )?;
+//! ```
 
 use std::fmt;
 
@@ -81,4 +91,59 @@ pub fn optional<T>(
     (codec.parse)(text)
         .map(Some)
         .map_err(|reason| CarrierError::Invalid { field, reason })
+}
+
+/// Both values, or every error of the two, `a`'s first: what generated `from_baggage` nests,
+/// `join(a, join(b, join(c, Ok(()))))`, so the error of a carrier with several fields in error is
+/// [`CarrierError::Fields`], in field order, and that of a carrier with one is that field's own.
+///
+/// # Errors
+///
+/// `a`'s or `b`'s error when one of them is an error; both, as one, when both are.
+pub fn join<A, B>(
+    a: Result<A, CarrierError>,
+    b: Result<B, CarrierError>,
+) -> Result<(A, B), CarrierError> {
+    match (a, b) {
+        (Ok(a), Ok(b)) => Ok((a, b)),
+        (Err(error), Ok(_)) | (Ok(_), Err(error)) => Err(error),
+        (Err(a), Err(b)) => Err(a.and(b)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn missing(field: &'static str) -> Result<u8, CarrierError> {
+        Err(CarrierError::Missing { field })
+    }
+
+    #[test]
+    fn join_keeps_both_values() {
+        assert_eq!(join(Ok(1), join(Ok("two"), Ok(()))), Ok((1, ("two", ()))));
+    }
+
+    #[test]
+    fn join_of_one_error_is_that_error() {
+        assert_eq!(
+            join(Ok(1), join(missing("b"), Ok(()))),
+            Err(CarrierError::Missing { field: "b" })
+        );
+    }
+
+    #[test]
+    fn join_of_several_errors_keeps_them_all_in_order() {
+        let joined = join(missing("a"), join(Ok(2), join(missing("c"), missing("d"))));
+        assert_eq!(
+            joined,
+            Err(CarrierError::Fields {
+                errors: vec![
+                    CarrierError::Missing { field: "a" },
+                    CarrierError::Missing { field: "c" },
+                    CarrierError::Missing { field: "d" },
+                ]
+            })
+        );
+    }
 }

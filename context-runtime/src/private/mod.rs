@@ -9,7 +9,7 @@ mod codec;
 mod enter;
 
 pub use builder::{Optional, Required};
-pub use codec::{Codec, NothingToExtract, codec, optional, received, required};
+pub use codec::{Codec, NothingToExtract, codec, join, optional, received, required};
 pub use enter::{Captured, Enter, MaybeScoped};
 pub use tokio::task::LocalKey;
 pub use tokio::task_local;

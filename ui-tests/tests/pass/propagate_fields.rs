@@ -88,13 +88,21 @@ fn main() -> Result<(), CarrierError> {
     );
 
     // A missing required field is a runtime error naming it.
-    let empty: HashMap<String, String> = HashMap::new();
-    let error = RequestCtx::extract(&empty).err().unwrap();
+    let one_missing = HashMap::from([("baggage".to_owned(), "tenant=7,sampled=true".to_owned())]);
+    let error = RequestCtx::extract(&one_missing).err().unwrap();
     assert!(matches!(
         error,
         CarrierError::Missing {
             field: "request_id"
         }
     ));
+    // Several: one error naming them all, in field order.
+    let empty: HashMap<String, String> = HashMap::new();
+    let error = RequestCtx::extract(&empty).err().unwrap();
+    assert!(matches!(error, CarrierError::Fields { .. }));
+    assert_eq!(
+        error.fields().collect::<Vec<_>>(),
+        ["request_id", "tenant", "sampled"]
+    );
     Ok(())
 }
