@@ -398,7 +398,7 @@ const _: () = {
             RequestCtxExtractedBuilder,
             ::context_runtime::__private::CarrierError,
         > {
-            let (request_id, (user, (attempt, ()))) = ::context_runtime::__private::join(
+            let (__request_id, (__user, (__attempt, ()))) = ::context_runtime::__private::join(
                 ::context_runtime::__private::required(
                     baggage,
                     "request_id",
@@ -421,9 +421,9 @@ const _: () = {
                 ),
             )?;
             ::core::result::Result::Ok(RequestCtxBuilder {
-                request_id: ::context_runtime::__private::Extracted(request_id),
-                user: ::context_runtime::__private::Extracted(user),
-                attempt: ::context_runtime::__private::Defaulted(attempt),
+                request_id: ::context_runtime::__private::Extracted(__request_id),
+                user: ::context_runtime::__private::Extracted(__user),
+                attempt: ::context_runtime::__private::Defaulted(__attempt),
                 token: ::context_runtime::__private::Unset,
             })
         }

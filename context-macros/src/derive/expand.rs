@@ -509,12 +509,14 @@ impl Builder<'_> {
         };
         // Every propagated field is read, then the results are joined, so a carrier with several
         // fields in error is refused once, naming them all:
-        // `let (a, (b, ())) = join(read_a, join(read_b, Ok(())))?;`.
+        // `let (__a, (__b, ())) = join(read_a, join(read_b, Ok(())))?;` (the locals prefixed, so a
+        // constant or unit struct named like a field cannot turn a binding into a pattern).
         let mut names = Vec::new();
         let mut reads = Vec::new();
         let mut values = Vec::new();
         for field in &input.fields {
             let (member, name) = (field.ident, &field.name);
+            let local = format_ident!("__{}", field.name);
             let value = if field.propagates() {
                 names.push(name);
                 let codec = codec(field, private);
@@ -523,12 +525,13 @@ impl Builder<'_> {
                 } else {
                     quote!(#private::optional(baggage, #name, #codec))
                 };
-                reads.push((member, read));
-                if field.is_required() || field.option_of.is_some() {
-                    quote!(#private::Extracted(#member))
+                let value = if field.is_required() || field.option_of.is_some() {
+                    quote!(#private::Extracted(#local))
                 } else {
-                    quote!(#private::Defaulted(#member))
-                }
+                    quote!(#private::Defaulted(#local))
+                };
+                reads.push((local, read));
+                value
             } else {
                 quote!(#private::Unset)
             };
@@ -536,9 +539,9 @@ impl Builder<'_> {
         }
         let (pattern, joined) = reads.iter().rev().fold(
             (quote!(()), quote!(::core::result::Result::Ok(()))),
-            |(pattern, joined), (member, read)| {
+            |(pattern, joined), (local, read)| {
                 (
-                    quote!((#member, #pattern)),
+                    quote!((#local, #pattern)),
                     quote!(#private::join(#read, #joined)),
                 )
             },
