@@ -21,6 +21,8 @@ pub use crate::http::{
     PropagateService, Refusal, Refuse, RequestId, RequestIdFuture, RequestIdLayer,
     RequestIdService, X_REQUEST_ID,
 };
+#[cfg(feature = "axum")]
+pub use crate::http::{MissingContext, MissingRequestId};
 #[cfg(feature = "tracing")]
 pub use crate::log::LogContext;
 pub use crate::log::{REDACTED, ToLogValue, log_fields};

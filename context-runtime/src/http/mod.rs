@@ -1,14 +1,19 @@
 //! The HTTP edge (feature `http`): [`ContextLayer`], a tower layer (axum, hyper, tonic) that
 //! builds the contexts from each request (awaiting them: [`AsyncContextLayer`]) and runs the inner
 //! service inside them, [`RequestId`] with [`RequestIdLayer`], and [`PropagateLayer`], the client
-//! side, which sends the context on to the next service.
+//! side, which sends the context on to the next service. With feature `axum`, handlers take
+//! `Current<T>` and `RequestId` as parameters (extractors).
 
+#[cfg(feature = "axum")]
+mod axum;
 mod client;
 mod contexts;
 mod refusal;
 mod request_id;
 mod server;
 
+#[cfg(feature = "axum")]
+pub use self::axum::{MissingContext, MissingRequestId};
 pub use client::{BoxError, PropagateFuture, PropagateLayer, PropagateService};
 pub use contexts::Contexts;
 pub use refusal::{AsRefused, Refusal, Refuse};
