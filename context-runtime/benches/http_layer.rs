@@ -3,10 +3,15 @@
 //! - over real TCP on loopback, driven by a real HTTP client (hyper) with 16 requests in flight:
 //!   the throughput a service sees; the budget (the layer costs ≤ 3%) is checked here;
 //! - in-process, each request through the router as a tower service, no sockets: the layer's own
-//!   work laid bare, reported for reference.
+//!   work laid bare. Beside it, the anchor the layer must stay cheaper than: tower-http's
+//!   recommended request-id stack (`SetRequestIdLayer::x_request_id(MakeRequestUuid)` +
+//!   `PropagateRequestIdLayer::x_request_id()`; its ids are UUID v4, ours v7), and our
+//!   `RequestIdLayer` alone and `ContextLayer::new_async`.
 //!
 //! `cargo bench -p context-runtime --bench http_layer` prints criterion's figures, then the
-//! paired ratios.
+//! paired ratios. `benches/instructions.sh http_layer <variant>...` counts instructions per
+//! request under cachegrind (deterministic, where timings on a shared machine are not), through
+//! this binary's `--count <variant> <iterations>` mode (in-process variants only).
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -15,14 +20,15 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use axum::routing::get;
-use context_runtime::{ContextLayer, ContextService, RequestContext, RequestId};
+use context_runtime::{ContextLayer, ContextService, RequestContext, RequestId, RequestIdLayer};
 use criterion::Criterion;
 use http_body_util::{BodyExt, Empty};
 use hyper::body::Bytes;
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
-use tower::{Layer, Service, ServiceExt};
+use tower::{Layer, Service, ServiceBuilder, ServiceExt};
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 
 mod support;
 use support::Ratio;
@@ -58,25 +64,79 @@ fn make(head: &http::request::Parts, id: &RequestId) -> Result<RequestCtx, Statu
         .build())
 }
 
+/// The same constructor through `new_async`, already done: `std::future::ready`.
+fn make_ready(
+    head: &http::request::Parts,
+    id: &RequestId,
+) -> std::future::Ready<Result<RequestCtx, StatusCode>> {
+    std::future::ready(make(head, id))
+}
+
+/// The same constructor through `new_async`, as users write one: what it reads of the head
+/// cloned out, then an `async move` (that never awaits here).
+fn make_async(
+    head: &http::request::Parts,
+    id: &RequestId,
+) -> impl Future<Output = Result<RequestCtx, StatusCode>> + Send + use<> {
+    let tenant = head.headers.get("x-tenant").cloned();
+    let id = id.clone();
+    async move {
+        let tenant = tenant.and_then(|v| v.to_str().ok()?.parse().ok());
+        let tenant = tenant.ok_or(StatusCode::BAD_REQUEST)?;
+        Ok(RequestCtx::builder().request_id(id).tenant(tenant).build())
+    }
+}
+
 /// The layer inside the router, as axum users write it (`Router::layer`).
 fn layered() -> Router {
     plain().layer(ContextLayer::new(make as Make))
 }
 
-/// The layer around the router: the layer's own cost, without axum's per-route boxing.
-fn outside() -> ContextService<Router, Make> {
-    ContextLayer::new(make as Make).layer(plain())
+/// `ContextLayer::new_async` inside the router, its constructor ready at once.
+fn layered_ready() -> Router {
+    plain().layer(ContextLayer::new_async(make_ready))
 }
 
-/// `iters` requests through `router`, one after the other, on a current-thread runtime.
-fn serve(iters: u64, router: &Router, with_id: bool) -> Duration {
+/// `ContextLayer::new_async` inside the router, its constructor an `async move`.
+fn layered_async() -> Router {
+    plain().layer(ContextLayer::new_async(make_async))
+}
+
+/// `RequestIdLayer` alone inside the router: the id chosen, kept and echoed; no context.
+fn request_id_layered() -> Router {
+    plain().layer(RequestIdLayer)
+}
+
+/// The anchor: tower-http's recommended request-id stack inside the router (the id set on the
+/// request if it has none, UUID v4, then echoed in the response; no validation of an incoming
+/// id, no context).
+fn tower_http_layered() -> Router {
+    plain().layer(
+        ServiceBuilder::new()
+            .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+            .layer(PropagateRequestIdLayer::x_request_id()),
+    )
+}
+
+/// The layer around the router: the layer's own cost, without axum's per-route boxing.
+fn outside() -> ContextService<Router, Make> {
+    ContextLayer::new(make as Make).layer(plain().with_state(()))
+}
+
+/// `iters` requests through `service` (a router's, or the layer around one), one after the other,
+/// on a current-thread runtime; each with an `x-tenant`, and an `x-request-id` if `with_id`.
+fn serve<S>(iters: u64, service: &S, with_id: bool) -> Duration
+where
+    S: Service<Request<Body>> + Clone,
+    S::Error: std::fmt::Debug,
+{
     thread_local! {
         static RUNTIME: tokio::runtime::Runtime =
             tokio::runtime::Builder::new_current_thread().build().expect("runtime");
     }
     RUNTIME.with(|runtime| {
         runtime.block_on(async {
-            let mut service = router.clone().into_service::<Body>();
+            let mut service = service.clone();
             let start = Instant::now();
             for _ in 0..iters {
                 let mut request = Request::get("/").header("x-tenant", "7");
@@ -97,6 +157,41 @@ fn serve(iters: u64, router: &Router, with_id: bool) -> Duration {
         })
     })
 }
+
+/// An in-process variant: its name, and `iters` requests through it.
+type InProcess = (&'static str, Box<dyn Fn(u64) -> Duration>);
+
+/// A router's variant: its requests through `router`, with or without an incoming id.
+fn routed(name: &'static str, router: Router, with_id: bool) -> InProcess {
+    // `with_state` turns the handlers into routes (and applies the layers) once, as
+    // `axum::serve` does; a bare `into_service` would do it again for every request.
+    let service = router.with_state(()).into_service::<Body>();
+    (name, Box::new(move |iters| serve(iters, &service, with_id)))
+}
+
+/// The in-process variants, in the order criterion runs them.
+fn in_process() -> Vec<InProcess> {
+    let outside = outside();
+    vec![
+        routed("without_layer", plain(), true),
+        routed("with_layer_incoming_id", layered(), true),
+        routed("with_layer_generated_id", layered(), false),
+        routed("async_ready_incoming_id", layered_ready(), true),
+        routed("async_move_incoming_id", layered_async(), true),
+        routed("id_layer_incoming_id", request_id_layered(), true),
+        routed("id_layer_generated_id", request_id_layered(), false),
+        routed("tower_http_incoming_id", tower_http_layered(), true),
+        routed("tower_http_generated_id", tower_http_layered(), false),
+        (
+            "layer_outside_router",
+            Box::new(move |iters| serve(iters, &outside, true)),
+        ),
+    ]
+}
+
+/// Requests served before the counted ones, in `--count` mode (the runtime built, the routers'
+/// and the allocator's first-time work done), as many for 0 counted requests as for N.
+const WARM_UP: u64 = 1_000;
 
 /// Two servers, with and without the layer, on loopback, and a client; on a runtime of their own.
 struct OverTcp {
@@ -163,39 +258,30 @@ impl OverTcp {
 }
 
 fn main() {
+    let variants = in_process();
+    let variant = |name: &str| {
+        variants
+            .iter()
+            .find(|(known, _)| *known == name)
+            .map(|(_, variant)| &**variant)
+            .expect("a variant of this benchmark")
+    };
+    // `--count <variant> <iterations>`: a warm-up, then that many requests through one in-process
+    // variant, no timing, for an instruction count.
+    let args: Vec<String> = std::env::args().collect();
+    if let [_, flag, name, iters, ..] = args.as_slice()
+        && flag == "--count"
+    {
+        let iters = iters.parse().expect("a number of iterations");
+        let variant = variant(name);
+        black_box(variant(WARM_UP));
+        black_box(variant(iters));
+        return;
+    }
+
     let tcp = OverTcp::start();
     let tcp_without = |iters| tcp.run(iters, tcp.plain);
     let tcp_with = |iters| tcp.run(iters, tcp.layered);
-    let (plain, layered) = (plain(), layered());
-    let without = |iters| serve(iters, &plain, true);
-    let with_incoming_id = |iters| serve(iters, &layered, true);
-    let with_generated_id = |iters| serve(iters, &layered, false);
-    let outside = outside();
-    let with_outside = |iters: u64| {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .build()
-            .expect("rt");
-        rt.block_on(async {
-            let mut service = outside.clone();
-            let start = Instant::now();
-            for _ in 0..iters {
-                let request = Request::get("/")
-                    .header("x-tenant", "7")
-                    .header("x-request-id", "client-supplied-id-0001")
-                    .body(Body::empty())
-                    .expect("request");
-                black_box(
-                    ServiceExt::<Request<Body>>::ready(&mut service)
-                        .await
-                        .expect("ready")
-                        .call(request)
-                        .await
-                        .expect("response"),
-                );
-            }
-            start.elapsed()
-        })
-    };
 
     let mut criterion = Criterion::default().configure_from_args();
     let mut group = criterion.benchmark_group("http_hello_world_tcp");
@@ -203,13 +289,9 @@ fn main() {
     group.bench_function("with_layer", |b| b.iter_custom(tcp_with));
     group.finish();
     let mut group = criterion.benchmark_group("http_hello_world_in_process");
-    group.bench_function("without_layer", |b| b.iter_custom(without));
-    group.bench_function("with_layer_incoming_id", |b| {
-        b.iter_custom(with_incoming_id);
-    });
-    group.bench_function("with_layer_generated_id", |b| {
-        b.iter_custom(with_generated_id);
-    });
+    for (name, variant) in &variants {
+        group.bench_function(*name, |b| b.iter_custom(variant));
+    }
     group.finish();
     criterion.final_summary();
 
@@ -221,24 +303,34 @@ fn main() {
             budget: Some(1.03),
         }],
     );
+    let ratio = |subject: &'static str, anchor: &'static str, budget: Option<f64>| Ratio {
+        subject: (subject, variant(subject)),
+        anchor: (anchor, variant(anchor)),
+        budget,
+    };
     support::report(
         "HTTP hello world in-process, time per request",
         &[
-            Ratio {
-                subject: ("with_layer_incoming_id", &with_incoming_id),
-                anchor: ("without_layer", &without),
-                budget: None,
-            },
-            Ratio {
-                subject: ("with_layer_generated_id", &with_generated_id),
-                anchor: ("without_layer", &without),
-                budget: None,
-            },
-            Ratio {
-                subject: ("layer_outside_router", &with_outside),
-                anchor: ("without_layer", &without),
-                budget: None,
-            },
+            ratio("with_layer_incoming_id", "without_layer", None),
+            ratio("with_layer_generated_id", "without_layer", None),
+            ratio("layer_outside_router", "without_layer", None),
+            ratio("tower_http_incoming_id", "without_layer", None),
+            // The budget: the layer (a context, the id, the inbound baggage) cheaper than
+            // tower-http's request-id stack (the id alone).
+            ratio(
+                "with_layer_incoming_id",
+                "tower_http_incoming_id",
+                Some(1.0),
+            ),
+            ratio(
+                "with_layer_generated_id",
+                "tower_http_generated_id",
+                Some(1.0),
+            ),
+            ratio("id_layer_incoming_id", "tower_http_incoming_id", None),
+            ratio("id_layer_generated_id", "tower_http_generated_id", None),
+            ratio("async_ready_incoming_id", "with_layer_incoming_id", None),
+            ratio("async_move_incoming_id", "with_layer_incoming_id", None),
         ],
     );
 }

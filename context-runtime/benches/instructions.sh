@@ -2,9 +2,13 @@
 # Instructions per operation of a benchmark's variants, under cachegrind: the bench binary runs a
 # variant N times and 0 times (`--count <variant> <N>`), and (Ir(N) - Ir(0)) / N is printed. Unlike
 # timings on a shared machine, the counts repeat to within 0.1%. Printed, not checked.
+# An argument `subject/anchor` prints the ratio of two variants' counts after the table (each
+# counted once, listed or not).
 #
 #   context-runtime/benches/instructions.sh carrier inject_map otel_inject_map   # N=20000
 #   N=100000 context-runtime/benches/instructions.sh carrier extract_map
+#   context-runtime/benches/instructions.sh http_layer without_layer \
+#       with_layer_incoming_id/tower_http_incoming_id    # one request per operation
 #
 # Needs valgrind (`apt-get install -y valgrind`).
 set -euo pipefail
@@ -23,10 +27,27 @@ instructions() { # variant iterations -> the run's total
         "$binary" --count "$1" "$2" >/dev/null 2>&1
     awk '/^summary:/ { print $2 }' "$out/cg"
 }
-printf '%-22s %14s\n' variant "instructions/op"
-for variant in "$@"; do
-    with=$(instructions "$variant" "$n")
-    without=$(instructions "$variant" 0)
-    awk -v v="$variant" -v a="$with" -v b="$without" -v n="$n" \
-        'BEGIN { printf "%-22s %14.1f\n", v, (a - b) / n }'
+declare -A counted
+count() { # variant -> instructions per operation, counted once, printed as a row
+    [ -n "${counted[$1]:-}" ] && return
+    local with without
+    with=$(instructions "$1" "$n")
+    without=$(instructions "$1" 0)
+    counted[$1]=$(awk -v a="$with" -v b="$without" -v n="$n" 'BEGIN { printf "%.1f", (a - b) / n }')
+    printf '%-30s %14s\n' "$1" "${counted[$1]}"
+}
+printf '%-30s %14s\n' variant "instructions/op"
+ratios=()
+for arg in "$@"; do
+    if [[ $arg == */* ]]; then
+        ratios+=("$arg")
+        count "${arg%%/*}"
+        count "${arg#*/}"
+    else
+        count "$arg"
+    fi
+done
+for ratio in ${ratios[@]+"${ratios[@]}"}; do
+    awk -v r="$ratio" -v a="${counted[${ratio%%/*}]}" -v b="${counted[${ratio#*/}]}" \
+        'BEGIN { printf "%-61s %7.3f×\n", r, a / b }'
 done
