@@ -127,9 +127,14 @@ impl RequestId {
     }
 }
 
-/// 1 to 128 bytes, each visible ASCII.
+/// 1 to 128 bytes, each visible ASCII (`!` to `~`). Every byte is looked at, without stopping at
+/// the first bad one, so the loop has no branch and the compiler checks 16 or 32 bytes at a time:
+/// this runs on every request.
 fn valid(bytes: &[u8]) -> bool {
-    (1..=RequestId::MAX_LEN).contains(&bytes.len()) && bytes.iter().all(u8::is_ascii_graphic)
+    (1..=RequestId::MAX_LEN).contains(&bytes.len())
+        && bytes.iter().fold(true, |all, &byte| {
+            all & (byte.wrapping_sub(b'!') <= b'~' - b'!')
+        })
 }
 
 impl fmt::Display for RequestId {
