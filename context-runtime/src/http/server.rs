@@ -108,7 +108,10 @@ pub struct ContextLayer<F, R = AsRefused> {
 
 impl<F> ContextLayer<F> {
     /// A layer that builds each request's context with `make`: `Fn(&Parts, &RequestId) ->
-    /// Result<impl Contexts, impl Refusal>`.
+    /// Result<impl Contexts, impl Refusal>`. `make` runs before any context is set, so a line it
+    /// logs carries no context field (pass the `&RequestId` to it); the refusal's log event
+    /// carries the id. A constructor that logs or calls other services is better given to
+    /// [`new_async`](Self::new_async), which runs it with the request's id set.
     pub fn new(make: F) -> Self {
         Self {
             make,
