@@ -1,5 +1,5 @@
 //! The HTTP edge (feature `http`): [`ContextLayer`], a tower layer (axum, hyper, tonic) that
-//! builds the contexts from each request (awaiting them: [`AsyncContextLayer`]) and runs the inner
+//! builds the contexts from each request (or awaits them) and runs the inner
 //! service inside them, [`RequestId`] with [`RequestIdLayer`], and [`PropagateLayer`], the client
 //! side, which sends the context on to the next service. With feature `axum`, handlers take
 //! `Current<T>` and `RequestId` as parameters (extractors).
@@ -20,7 +20,4 @@ pub use refusal::{AsRefused, Refusal, Refuse};
 pub use request_id::{
     InvalidRequestId, RequestId, RequestIdFuture, RequestIdLayer, RequestIdService, X_REQUEST_ID,
 };
-pub use server::{
-    AsyncContextFuture, AsyncContextLayer, AsyncContextService, ContextFuture, ContextLayer,
-    ContextService,
-};
+pub use server::{AsyncContextFuture, Awaiting, ContextFuture, ContextLayer, ContextService};

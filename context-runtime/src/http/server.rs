@@ -1,5 +1,5 @@
 //! The server side: [`ContextLayer`] builds the contexts from each request (or awaits them:
-//! [`AsyncContextLayer`]), or refuses the request, and runs the inner service inside them.
+//! [`ContextLayer::new_async`]), or refuses the request, and runs the inner service inside them.
 
 use std::fmt;
 use std::future::Future;
@@ -159,13 +159,27 @@ impl<F> ContextLayer<F> {
     /// assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
     /// # }
     /// ```
-    pub fn new_async(make: F) -> AsyncContextLayer<F> {
-        AsyncContextLayer {
-            make,
+    pub fn new_async(make: F) -> ContextLayer<Awaiting<F>> {
+        ContextLayer {
+            make: Awaiting(make),
             edge: Edge::default(),
         }
     }
 }
+
+/// The constructor of [`ContextLayer::new_async`]: `make` returns a future. The layer is the same
+/// type either way, its refusal settings too.
+///
+/// ```
+/// use context_runtime::{Awaiting, ContextLayer, RequestId};
+/// use http::StatusCode;
+///
+/// let layer: ContextLayer<Awaiting<_>> =
+///     ContextLayer::new_async(|_: &http::request::Parts, _: &RequestId| async { Err::<(), _>(StatusCode::FORBIDDEN) })
+///         .log_refusals(None);
+/// ```
+#[derive(Clone, Copy, Debug)]
+pub struct Awaiting<F>(F);
 
 impl<F, R> ContextLayer<F, R> {
     /// Answers refusals with `refuse(error, &request_id)` instead of the refusal's own response
@@ -241,7 +255,8 @@ impl<S, F: Clone, R: Clone> Layer<S> for ContextLayer<F, R> {
     }
 }
 
-/// What both layers do with a refusal: answer it (as it says, or as the app maps it) and log it.
+/// What the layer does with a refusal, either constructor: answer it (as it says, or as the app
+/// maps it) and log it.
 #[derive(Clone)]
 struct Edge<R> {
     refuse: R,
@@ -389,80 +404,8 @@ fn echo<B, E>(
     response
 }
 
-/// The layer of [`ContextLayer::new_async`]: its constructor awaits.
-#[derive(Clone)]
-pub struct AsyncContextLayer<F, R = AsRefused> {
-    make: F,
-    edge: Edge<R>,
-}
-
-impl<F, R> AsyncContextLayer<F, R> {
-    /// As [`ContextLayer::refuse_with`].
-    ///
-    /// ```
-    /// # use context_runtime::{ContextLayer, RequestId};
-    /// use http::{Response, StatusCode};
-    /// let layer = ContextLayer::new_async(|_: &http::request::Parts, _: &RequestId| async { Err::<(), _>(StatusCode::FORBIDDEN) })
-    ///     .refuse_with(|status: StatusCode, _: &RequestId| Response::builder().status(status).body(String::from("{}")).unwrap());
-    /// ```
-    pub fn refuse_with<R2>(self, refuse: R2) -> AsyncContextLayer<F, R2> {
-        AsyncContextLayer {
-            make: self.make,
-            edge: self.edge.refuse_with(refuse),
-        }
-    }
-
-    /// As [`ContextLayer::log_refusals`].
-    ///
-    /// ```
-    /// # use context_runtime::{ContextLayer, RequestId};
-    /// let silent = ContextLayer::new_async(|_: &http::request::Parts, _: &RequestId| async { Err::<(), _>(http::StatusCode::FORBIDDEN) })
-    ///     .log_refusals(None);
-    /// ```
-    #[must_use]
-    pub fn log_refusals(mut self, level: Option<Level>) -> Self {
-        self.edge.log = level;
-        self
-    }
-}
-
-impl<F, R> fmt::Debug for AsyncContextLayer<F, R> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("AsyncContextLayer")
-            .field("log_refusals", &self.edge.log)
-            .finish_non_exhaustive()
-    }
-}
-
-impl<S, F: Clone, R: Clone> Layer<S> for AsyncContextLayer<F, R> {
-    type Service = AsyncContextService<S, F, R>;
-
-    fn layer(&self, inner: S) -> Self::Service {
-        AsyncContextService {
-            inner,
-            make: self.make.clone(),
-            edge: self.edge.clone(),
-        }
-    }
-}
-
-/// The service of [`AsyncContextLayer`].
-#[derive(Clone)]
-pub struct AsyncContextService<S, F, R = AsRefused> {
-    inner: S,
-    make: F,
-    edge: Edge<R>,
-}
-
-impl<S, F, R> fmt::Debug for AsyncContextService<S, F, R> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("AsyncContextService")
-            .finish_non_exhaustive()
-    }
-}
-
 impl<S, F, Fut, C, E, R, ReqBody, ResBody> Service<Request<ReqBody>>
-    for AsyncContextService<S, F, R>
+    for ContextService<S, Awaiting<F>, R>
 where
     S: Service<Request<ReqBody>, Response = Response<ResBody>> + Clone,
     F: Fn(&request::Parts, &RequestId) -> Fut,
@@ -482,7 +425,7 @@ where
         let (mut head, body) = request.into_parts();
         let id = RequestId::of_request(&mut head);
         let inbound = inbound(&head, &id);
-        let make = (self.make)(&head, &id);
+        let make = (self.make.0)(&head, &id);
         let make = Building::new(id.clone()).scope(inbound.clone().scope(make));
         // The ready service goes with the request; its clone waits for the next `poll_ready`.
         let clone = self.inner.clone();
@@ -510,7 +453,7 @@ struct Pending<S, ReqBody> {
 }
 
 pin_project_lite::pin_project! {
-    /// The future of [`AsyncContextService`]: the constructor's future (inside the request's id),
+    /// The future of [`ContextService`] for [`ContextLayer::new_async`]: the constructor's future (inside the request's id),
     /// then the inner service's response inside the contexts, with the request id echoed; or the
     /// refusal.
     pub struct AsyncContextFuture<S: Service<Request<ReqBody>>, Fut: Future, C: Contexts, R, ReqBody> {
