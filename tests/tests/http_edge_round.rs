@@ -21,6 +21,7 @@
 #![cfg(all(feature = "http", feature = "tracing"))]
 
 mod logs;
+mod served;
 
 use std::collections::HashSet;
 use std::net::SocketAddr;
@@ -44,6 +45,7 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 use rusqlite::OptionalExtension;
 use serde_json::{Value, json};
+use served::{Reply, get_from, serve};
 use tower::{ServiceBuilder, ServiceExt};
 use tower_http::classify::{ServerErrorsAsFailures, SharedClassifier};
 use tower_http::trace::{DefaultOnRequest, DefaultOnResponse, TraceLayer};
@@ -64,60 +66,6 @@ fn json_lines() -> Vec<Value> {
         .lines()
         .map(|line| serde_json::from_str(line).expect("every line is JSON"))
         .collect()
-}
-
-/// Serves `app` on a fresh loopback port of the current runtime.
-async fn serve(app: Router) -> SocketAddr {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let address = listener.local_addr().expect("address");
-    tokio::spawn(async move { axum::serve(listener, app).await.expect("serve") });
-    address
-}
-
-/// A response, as the client got it.
-#[derive(Debug)]
-struct Reply {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: String,
-}
-
-impl Reply {
-    /// The echoed `x-request-id` (every response has one).
-    fn id(&self) -> &str {
-        let echoed = self.headers.get("x-request-id").expect("always echoed");
-        echoed.to_str().expect("visible ASCII")
-    }
-
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.body).unwrap_or_else(|_| panic!("a JSON body: {self:?}"))
-    }
-
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers.get(name).map(|v| v.to_str().expect("visible"))
-    }
-}
-
-/// A GET over real HTTP.
-async fn get_from(address: SocketAddr, path: &str, headers: &[(&str, &str)]) -> Reply {
-    let client = Client::builder(TokioExecutor::new()).build_http::<Empty<Bytes>>();
-    let mut request = Request::get(format!("http://{address}{path}"));
-    for (name, value) in headers {
-        request = request.header(*name, *value);
-    }
-    let response = client
-        .request(request.body(Empty::new()).expect("request"))
-        .await
-        .expect("response");
-    let (head, body) = response.into_parts();
-    let body = body.collect().await.expect("body").to_bytes();
-    Reply {
-        status: head.status,
-        headers: head.headers,
-        body: String::from_utf8(body.to_vec()).expect("utf-8"),
-    }
 }
 
 fn uuid_v7(id: &str) -> bool {
