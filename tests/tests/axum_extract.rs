@@ -64,8 +64,16 @@ async fn user(request: Current<RequestCtx>, auth: Current<AuthCtx>) -> String {
     format!("{} of tenant {}", auth.user(), request.tenant())
 }
 
+async fn maybe_tenant(ctx: Option<Current<RequestCtx>>) -> String {
+    ctx.map_or_else(
+        || "none".to_owned(),
+        |ctx| format!("tenant {}", ctx.tenant()),
+    )
+}
+
 fn routes() -> Router {
     Router::new()
+        .route("/maybe", get(maybe_tenant))
         .route("/tenant", get(tenant))
         .route("/id", get(request_id))
         .route("/user", get(user))
@@ -92,6 +100,23 @@ async fn current_reads_the_context_built_by_context_layer() {
     // The layer refuses before the extractor runs.
     let refused = get_from(address, "/tenant", &[]).await;
     assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn an_optional_context_is_some_behind_the_layer_and_none_without_it() {
+    let headers = [("x-tenant", "9")];
+    let behind = serve(routes().layer(ContextLayer::new(request_ctx))).await;
+    let answer = get_from(behind, "/maybe", &headers).await;
+    assert_eq!(answer.status, StatusCode::OK);
+    assert_eq!(answer.body, "tenant 9");
+    let bare = serve(routes()).await;
+    let answer = get_from(bare, "/maybe", &headers).await;
+    assert_eq!(
+        answer.status,
+        StatusCode::OK,
+        "an optional context is never a rejection"
+    );
+    assert_eq!(answer.body, "none");
 }
 
 #[tokio::test]

@@ -3,9 +3,10 @@
 //! for an honest signature at the top of the call tree; a missing layer is a 500 that says so
 //! ([`MissingContext`], [`MissingRequestId`]).
 
+use std::convert::Infallible;
 use std::fmt;
 
-use axum_core::extract::FromRequestParts;
+use axum_core::extract::{FromRequestParts, OptionalFromRequestParts};
 use axum_core::response::{IntoResponse, Response};
 use http::StatusCode;
 use http::request::Parts;
@@ -58,6 +59,40 @@ impl<S: Send + Sync, T: RequestContext> FromRequestParts<S> for Current<T> {
         T::try_current().ok_or(MissingContext {
             context: short_type_name::<T>(),
         })
+    }
+}
+
+/// `Option<Current<T>>`, as a handler's parameter: the current `T`, or `None`, for a route that
+/// serves requests with and without one (a health check behind an optional layer). Never a
+/// rejection.
+///
+/// ```
+/// use axum::{Router, body::Body, routing::get};
+/// use context_runtime::{Current, RequestContext};
+/// use http::Request;
+/// use tower::ServiceExt;
+///
+/// #[derive(RequestContext)]
+/// struct RequestCtx { tenant: u64 }
+///
+/// async fn health(ctx: Option<Current<RequestCtx>>) -> String {
+///     ctx.map_or_else(|| "ok, no context".to_owned(), |ctx| format!("ok, tenant {}", ctx.tenant()))
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// let app = Router::new().route("/health", get(health)); // no ContextLayer in front
+/// let response = app.oneshot(Request::get("/health").body(Body::empty()).unwrap()).await.unwrap();
+/// assert_eq!(response.status(), 200);
+/// let body = axum::body::to_bytes(response.into_body(), 1024).await.unwrap();
+/// assert_eq!(body, "ok, no context");
+/// # }
+/// ```
+impl<S: Send + Sync, T: RequestContext> OptionalFromRequestParts<S> for Current<T> {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(_: &mut Parts, _: &S) -> Result<Option<Self>, Infallible> {
+        Ok(T::try_current())
     }
 }
 
