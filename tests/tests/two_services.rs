@@ -15,6 +15,7 @@
 #![cfg(all(feature = "http", feature = "tracing"))]
 
 mod logs;
+mod served;
 
 use std::collections::{BTreeMap, HashMap};
 use std::net::SocketAddr;
@@ -33,6 +34,7 @@ use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 use serde_json::{Value, json};
+use served::serve;
 use tower::{ServiceBuilder, ServiceExt};
 
 const REQUESTS: u64 = 200;
@@ -204,15 +206,6 @@ fn service_a(b: SocketAddr) -> Router {
                     .build())
             },
         ))
-}
-
-async fn serve(app: Router) -> SocketAddr {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let address = listener.local_addr().expect("address");
-    tokio::spawn(async move { axum::serve(listener, app).await.expect("serve") });
-    address
 }
 
 /// Starts B, then A calling B; returns both addresses.
