@@ -1,6 +1,7 @@
 //! The model of a `#[derive(RequestContext)]` input, parsed from syn's AST.
 
 use proc_macro2::TokenStream;
+use quote::format_ident;
 use syn::ext::IdentExt;
 use syn::punctuated::Punctuated;
 use syn::{
@@ -98,6 +99,16 @@ impl<'a> Input<'a> {
     /// `::context_runtime::__private`, or the same under `#[context(crate = path)]`.
     pub(crate) fn private(&self) -> TokenStream {
         crate::private_path(self.attrs.krate.as_ref())
+    }
+
+    /// `RequestCtxBuilder`: the builder declared beside the context.
+    pub(crate) fn builder_ident(&self) -> Ident {
+        format_ident!("{}Builder", self.ident)
+    }
+
+    /// `RequestCtxExtractedBuilder`: the alias of what `extract` returns.
+    pub(crate) fn extracted_builder_ident(&self) -> Ident {
+        format_ident!("{}ExtractedBuilder", self.ident)
     }
 
     /// The name of the `maybe_<field>` setter of an optional field, unless another field is

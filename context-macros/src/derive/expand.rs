@@ -222,9 +222,12 @@ struct Builder<'a> {
     input: &'a Input<'a>,
     private: &'a TokenStream,
     ident: Ident,
-    /// `RequestCtxExtractedBuilder`, when the context propagates a field (otherwise a hidden
-    /// alias of the fresh builder is declared, the stand-in `extract` explaining itself).
-    extracted: Option<Ident>,
+    /// `RequestCtxExtractedBuilder`: what `extract` returns, when the context propagates a
+    /// field; otherwise a hidden alias of the fresh builder, the stand-in `extract` explaining
+    /// itself.
+    extracted: Ident,
+    /// Whether a field is `#[context(propagate)]`: there is something to extract.
+    propagates: bool,
     /// One type parameter per field, named after it: `__tenant`.
     states: Vec<Ident>,
     checks: Vec<Checks>,
@@ -257,12 +260,9 @@ fn builder(input: &Input<'_>, private: &TokenStream) -> BuilderTokens {
     let builder = Builder {
         input,
         private,
-        ident: format_ident!("{}Builder", context),
-        extracted: input
-            .fields
-            .iter()
-            .any(Field::propagates)
-            .then(|| format_ident!("{}ExtractedBuilder", context)),
+        ident: input.builder_ident(),
+        extracted: input.extracted_builder_ident(),
+        propagates: input.fields.iter().any(Field::propagates),
         states: input
             .fields
             .iter()
@@ -311,7 +311,8 @@ impl Builder<'_> {
              `context_runtime::builder`). Every parameter defaults to `Unset`, so `{builder}` \
              alone names the fresh builder."
         );
-        let extracted = if let Some(extracted) = &self.extracted {
+        let extracted = &self.extracted;
+        let extracted = if self.propagates {
             let states = input.fields.iter().map(|field| {
                 let ty = field.ty;
                 if !field.propagates() {
@@ -333,7 +334,6 @@ impl Builder<'_> {
         } else {
             // Nothing to extract, but naming the alias is no error of its own: calling `extract`
             // is, and its stand-in says why.
-            let extracted = format_ident!("{}ExtractedBuilder", context);
             quote! {
                 #[doc(hidden)]
                 #vis type #extracted = #builder;
@@ -482,7 +482,8 @@ impl Builder<'_> {
             ..
         } = self;
         let (context, vis) = (input.ident, input.vis);
-        let Some(extracted) = &self.extracted else {
+        let extracted = &self.extracted;
+        if !self.propagates {
             // Stand-ins, so calling them says why there is nothing to extract (and nothing else:
             // they return what `builder()` does).
             let output = quote!(::core::result::Result<#builder, #private::CarrierError>);
@@ -506,7 +507,7 @@ impl Builder<'_> {
                     }
                 }
             };
-        };
+        }
         // Every propagated field is read, then the results are joined, so a carrier with several
         // fields in error is refused once, naming them all:
         // `let (__a, (__b, ())) = join(read_a, join(read_b, Ok(())))?;` (the locals prefixed, so a

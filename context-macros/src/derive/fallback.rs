@@ -5,7 +5,7 @@
 //! errors are the real ones, not one at every use of the type (thiserror's `fallback.rs`).
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 use super::ast::Input;
 use super::expand::getter;
@@ -14,7 +14,7 @@ pub(super) fn expand(input: &Input<'_>) -> TokenStream {
     let private = input.private();
     let (ident, vis, generics) = (input.ident, input.vis, input.generics);
     let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
-    let builder = format_ident!("{}Builder", ident);
+    let builder = input.builder_ident();
     let getters = input
         .fields
         .iter()
@@ -124,8 +124,7 @@ pub(super) fn expand(input: &Input<'_>) -> TokenStream {
 fn declarations(input: &Input<'_>) -> TokenStream {
     let (ident, vis, generics) = (input.ident, input.vis, input.generics);
     let (_, ty_generics, where_clause) = generics.split_for_impl();
-    let builder = format_ident!("{}Builder", ident);
-    let extracted = format_ident!("{}ExtractedBuilder", ident);
+    let (builder, extracted) = (input.builder_ident(), input.extracted_builder_ident());
     quote! {
         #[allow(dead_code)]
         #vis struct #builder #generics (::core::marker::PhantomData<fn() -> #ident #ty_generics>) #where_clause;

@@ -5,7 +5,7 @@
 //! several fields in error is refused once, naming them all:
 //!
 //! ```text
-//! let (request_id, (tenant, ())) = join(
+//! let (__request_id, (__tenant, ())) = join(
 //!     required(baggage, "request_id", codec::<String>()),
 //!     join(required(baggage, "tenant", codec::<u64>()), Ok(())),
 //! )?;
