@@ -3,12 +3,13 @@
 # variant N times and 0 times (`--count <variant> <N>`), and (Ir(N) - Ir(0)) / N is printed. Unlike
 # timings on a shared machine, the counts repeat to within 0.1%. Printed, not checked.
 # An argument `subject/anchor` prints the ratio of two variants' counts after the table (each
-# counted once, listed or not).
+# counted once, listed or not); `subject/anchor<=B` also checks it against the budget B: the line
+# says `within budget` or `OVER BUDGET`, and the script exits with 3 if any ratio is over.
 #
 #   context-runtime/benches/instructions.sh carrier inject_map otel_inject_map   # N=20000
 #   N=100000 context-runtime/benches/instructions.sh carrier extract_map
 #   context-runtime/benches/instructions.sh http_layer without_layer \
-#       with_layer_incoming_id/tower_http_incoming_id    # one request per operation
+#       'with_layer_incoming_id/hand_context_incoming_id<=1.05'   # one request per operation
 #
 # Needs valgrind (`apt-get install -y valgrind`).
 set -euo pipefail
@@ -41,13 +42,24 @@ ratios=()
 for arg in "$@"; do
     if [[ $arg == */* ]]; then
         ratios+=("$arg")
-        count "${arg%%/*}"
-        count "${arg#*/}"
+        pair=${arg%%<=*}
+        count "${pair%%/*}"
+        count "${pair#*/}"
     else
         count "$arg"
     fi
 done
+over=0
 for ratio in ${ratios[@]+"${ratios[@]}"}; do
-    awk -v r="$ratio" -v a="${counted[${ratio%%/*}]}" -v b="${counted[${ratio#*/}]}" \
-        'BEGIN { printf "%-61s %7.3f×\n", r, a / b }'
+    pair=${ratio%%<=*}
+    budget=
+    [[ $ratio == *"<="* ]] && budget=${ratio#*<=}
+    awk -v r="$pair" -v a="${counted[${pair%%/*}]}" -v b="${counted[${pair#*/}]}" -v budget="$budget" \
+        'BEGIN {
+            line = sprintf("%-61s %7.3f×", r, a / b)
+            if (budget == "") { print line; exit 0 }
+            if (a / b <= budget + 0) { printf "%s  within budget ≤ %s×\n", line, budget; exit 0 }
+            printf "%s  OVER BUDGET ≤ %s×\n", line, budget; exit 1
+        }' || over=1
 done
+[ "$over" = 0 ] || exit 3
