@@ -208,7 +208,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let seen = received.clone();
     let inventory = Router::new()
         .route("/stock/{sku}", get(stock))
-        .layer(ContextLayer::new(inventory_context))
+        // behind the orders service: its callers' `baggage` is believed (a public edge drops it)
+        .layer(ContextLayer::new(inventory_context).internal())
         .layer(axum::middleware::map_request(
             move |request: Request<axum::body::Body>| {
                 seen.lock()

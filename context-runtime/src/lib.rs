@@ -17,8 +17,9 @@ pub use crate::core::{Current, LogValue, RequestContext, Scoped};
 #[cfg(feature = "http")]
 pub use crate::http::{
     AsRefused, AsyncContextFuture, Awaiting, BoxError, ContextFuture, ContextLayer, ContextService,
-    Contexts, InvalidRequestId, PropagateFuture, PropagateLayer, PropagateService, Refusal, Refuse,
-    RequestId, RequestIdFuture, RequestIdLayer, RequestIdService, X_REQUEST_ID,
+    Contexts, Destinations, InvalidOrigin, InvalidRequestId, PropagateFuture, PropagateLayer,
+    PropagateService, Refusal, Refuse, RequestId, RequestIdFuture, RequestIdLayer,
+    RequestIdService, X_REQUEST_ID,
 };
 #[cfg(feature = "axum")]
 pub use crate::http::{MissingContext, MissingRequestId};

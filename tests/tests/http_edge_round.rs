@@ -34,8 +34,8 @@ use axum::http::{HeaderMap, HeaderValue, Request, StatusCode};
 use axum::response::Response;
 use axum::routing::get;
 use context_runtime::{
-    CarrierError, ContextLayer, PropagateLayer, PropagateService, RequestContext, RequestId,
-    RequestIdLayer,
+    CarrierError, ContextLayer, Destinations, PropagateLayer, PropagateService, RequestContext,
+    RequestId, RequestIdLayer,
 };
 use http::request::Parts;
 use http_body_util::{BodyExt, Empty};
@@ -141,7 +141,10 @@ type HttpClient = PropagateService<Client<HttpConnector, Empty<Bytes>>>;
 
 fn propagating_client() -> HttpClient {
     ServiceBuilder::new()
-        .layer(PropagateLayer::new())
+        // every service of these tests is ours, on loopback
+        .layer(PropagateLayer::new(Destinations::matching(|uri| {
+            uri.host() == Some("127.0.0.1")
+        })))
         .service(Client::builder(TokioExecutor::new()).build_http())
 }
 
@@ -789,23 +792,39 @@ fn refusals_app() -> Router {
         }
     };
     route("/refuse/default")
-        .layer(ContextLayer::new(tenant_ctx))
+        .layer(ContextLayer::new(tenant_ctx).internal())
         .merge(
-            route("/refuse/warn")
-                .layer(ContextLayer::new(tenant_ctx).log_refusals(Some(Level::WARN))),
+            route("/refuse/warn").layer(
+                ContextLayer::new(tenant_ctx)
+                    .internal()
+                    .log_refusals(Some(Level::WARN)),
+            ),
         )
-        .merge(route("/refuse/silent").layer(ContextLayer::new(tenant_ctx).log_refusals(None)))
-        .merge(route("/refuse/problem").layer(ContextLayer::new(tenant_ctx).refuse_with(problem)))
+        .merge(
+            route("/refuse/silent")
+                .layer(ContextLayer::new(tenant_ctx).internal().log_refusals(None)),
+        )
+        .merge(
+            route("/refuse/problem").layer(
+                ContextLayer::new(tenant_ctx)
+                    .internal()
+                    .refuse_with(problem),
+            ),
+        )
         .merge(
             route("/refuse/async-problem").layer(
                 ContextLayer::new_async(awaited)
+                    .internal()
                     .refuse_with(problem)
                     .log_refusals(Some(Level::ERROR)),
             ),
         )
         .merge(
-            route("/refuse/async-silent")
-                .layer(ContextLayer::new_async(awaited).log_refusals(None)),
+            route("/refuse/async-silent").layer(
+                ContextLayer::new_async(awaited)
+                    .internal()
+                    .log_refusals(None),
+            ),
         )
 }
 

@@ -26,7 +26,8 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, Request, StatusCode};
 use axum::routing::get;
 use context_runtime::{
-    Baggage, ContextLayer, PropagateLayer, PropagateService, RequestContext, RequestId,
+    Baggage, ContextLayer, Destinations, PropagateLayer, PropagateService, RequestContext,
+    RequestId,
 };
 use http_body_util::{BodyExt, Empty};
 use hyper::body::Bytes;
@@ -71,7 +72,10 @@ fn http_client() -> Client<HttpConnector, Empty<Bytes>> {
 
 fn propagating_client() -> HttpClient {
     ServiceBuilder::new()
-        .layer(PropagateLayer::new())
+        // B is ours, on loopback
+        .layer(PropagateLayer::new(Destinations::matching(|uri| {
+            uri.host() == Some("127.0.0.1")
+        })))
         .service(http_client())
 }
 
@@ -134,13 +138,12 @@ fn rate(order: u64) -> Value {
 }
 
 fn service_b() -> Router {
-    Router::new()
-        .route("/quote/{order}", get(quote))
-        .layer(ContextLayer::new(
-            |head: &http::request::Parts, id: &RequestId| {
-                DownstreamCtx::extract(&head.headers).map(|b| b.hop_id(id.clone()).build())
-            },
-        ))
+    Router::new().route("/quote/{order}", get(quote)).layer(
+        ContextLayer::new(|head: &http::request::Parts, id: &RequestId| {
+            DownstreamCtx::extract(&head.headers).map(|b| b.hop_id(id.clone()).build())
+        })
+        .internal(),
+    )
 }
 
 // ---- service A --------------------------------------------------------------------------------
@@ -194,18 +197,22 @@ fn service_a(b: SocketAddr) -> Router {
             client: propagating_client(),
             b,
         })
-        .layer(ContextLayer::new(
-            |head: &http::request::Parts, id: &RequestId| -> Result<Ctx, StatusCode> {
-                let header = |name| head.headers.get(name).and_then(|v| v.to_str().ok());
-                let tenant = header("x-tenant").and_then(|tenant| tenant.parse().ok());
-                let tenant = tenant.ok_or(StatusCode::BAD_REQUEST)?;
-                Ok(Ctx::builder()
-                    .request_id(id.clone())
-                    .tenant(tenant)
-                    .token(header("authorization").unwrap_or_default().to_owned())
-                    .build())
-            },
-        ))
+        .layer(
+            ContextLayer::new(
+                |head: &http::request::Parts, id: &RequestId| -> Result<Ctx, StatusCode> {
+                    let header = |name| head.headers.get(name).and_then(|v| v.to_str().ok());
+                    let tenant = header("x-tenant").and_then(|tenant| tenant.parse().ok());
+                    let tenant = tenant.ok_or(StatusCode::BAD_REQUEST)?;
+                    Ok(Ctx::builder()
+                        .request_id(id.clone())
+                        .tenant(tenant)
+                        .token(header("authorization").unwrap_or_default().to_owned())
+                        .build())
+                },
+            )
+            // A's caller plays an upstream service of ours: its baggage is forwarded to B.
+            .internal(),
+        )
 }
 
 /// Starts B, then A calling B; returns both addresses.

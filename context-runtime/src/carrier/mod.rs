@@ -115,4 +115,5 @@ impl Carrier for http::HeaderMap {
 /// `baggage` is not among `http`'s standard header names: looking it up by text would parse (and
 /// allocate) it every time.
 #[cfg(feature = "http")]
-const BAGGAGE_HEADER: http::header::HeaderName = http::header::HeaderName::from_static(BAGGAGE);
+pub(crate) const BAGGAGE_HEADER: http::header::HeaderName =
+    http::header::HeaderName::from_static(BAGGAGE);

@@ -10,7 +10,7 @@ use http::Request;
 use tower_layer::Layer;
 use tower_service::Service;
 
-use super::X_REQUEST_ID;
+use super::{Destinations, X_REQUEST_ID};
 use crate::carrier::{Inbound, send_current};
 use crate::{CarrierError, RequestContext};
 
@@ -30,12 +30,16 @@ use crate::{CarrierError, RequestContext};
 /// a `Snapshot` or the spawn helpers; `#[with_context(RequestCtx)]` carries exactly the types it
 /// names, so requests sent from work spawned that way carry the contexts' fields only.
 ///
+/// **Only to the [`Destinations`] it is built with**: a request to anywhere else (a third-party
+/// API) is sent as the app built it, with no `baggage` and no `x-request-id` of ours, so tenant
+/// and user ids stay inside the system.
+///
 /// Baggage already on the request is kept (entries named like a propagated field are replaced);
 /// a request sent outside any context is sent unchanged. Works with any tower HTTP client
-/// (hyper-util's `Client`, `tower::service_fn` over hyper).
+/// (hyper-util's `Client`, `tower::service_fn` over hyper, a tonic `Channel`).
 ///
 /// ```
-/// use context_runtime::{PropagateLayer, RequestContext};
+/// use context_runtime::{Destinations, PropagateLayer, RequestContext};
 /// use http::{Request, Response};
 /// use tower::{ServiceBuilder, ServiceExt};
 ///
@@ -48,58 +52,61 @@ use crate::{CarrierError, RequestContext};
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() {
 /// // a client that shows what it would send
+/// let ours = Destinations::origins(["http://inventory.internal"]).unwrap();
 /// let client = ServiceBuilder::new()
-///     .layer(PropagateLayer::new())
+///     .layer(PropagateLayer::new(ours))
 ///     .service_fn(|request: Request<()>| async move {
 ///         Ok::<_, std::convert::Infallible>(Response::new(request.headers().clone()))
 ///     });
 ///
 /// let ctx = RequestCtx::builder().tenant(7).token("s3cr3t".into()).build();
-/// let sent = ctx.scope(client.oneshot(Request::new(()))).await.unwrap().into_body();
+/// let to_inventory = Request::get("http://inventory.internal/stock").body(()).unwrap();
+/// let sent = ctx.scope(client.clone().oneshot(to_inventory)).await.unwrap().into_body();
 /// assert_eq!(sent["baggage"], "tenant=7"); // no token
+///
+/// let ctx = RequestCtx::builder().tenant(7).token("s3cr3t".into()).build();
+/// let to_a_third_party = Request::get("https://api.example.com/").body(()).unwrap();
+/// let sent = ctx.scope(client.oneshot(to_a_third_party)).await.unwrap().into_body();
+/// assert!(sent.is_empty()); // nothing of ours
 /// # }
 /// ```
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct PropagateLayer {
+    to: Destinations,
     forward: bool,
 }
 
 impl PropagateLayer {
-    /// A layer that sends the current contexts' propagated fields on, with the request id and
-    /// the baggage of the request being served.
-    pub const fn new() -> Self {
-        Self { forward: true }
+    /// A layer that sends the current contexts' propagated fields, the request id and the
+    /// baggage of the request being served to the destinations `to` allows, and nothing to
+    /// others.
+    pub fn new(to: Destinations) -> Self {
+        Self { to, forward: true }
     }
 
     /// Whether the baggage the served request received is forwarded (the default), or only the
     /// contexts' own fields are sent.
     ///
     /// ```
-    /// use context_runtime::{Baggage, PropagateLayer};
+    /// use context_runtime::{Baggage, Destinations, PropagateLayer};
     /// use http::{Request, Response};
     /// use tower::{ServiceBuilder, ServiceExt};
     ///
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() {
-    /// let third_party = ServiceBuilder::new()
-    ///     .layer(PropagateLayer::new().forward_baggage(false))
+    /// let own_fields_only = ServiceBuilder::new()
+    ///     .layer(PropagateLayer::new(Destinations::all()).forward_baggage(false))
     ///     .service_fn(|request: Request<()>| async move {
     ///         Ok::<_, std::convert::Infallible>(Response::new(request.headers().clone()))
     ///     });
     /// let received = Baggage::parse("vendor=acme");
-    /// let sent = received.scope(third_party.oneshot(Request::new(()))).await.unwrap();
+    /// let sent = received.scope(own_fields_only.oneshot(Request::new(()))).await.unwrap();
     /// assert!(!sent.body().contains_key("baggage"));
     /// # }
     /// ```
     #[must_use]
-    pub const fn forward_baggage(self, forward: bool) -> Self {
-        Self { forward }
-    }
-}
-
-impl Default for PropagateLayer {
-    fn default() -> Self {
-        Self::new()
+    pub fn forward_baggage(self, forward: bool) -> Self {
+        Self { forward, ..self }
     }
 }
 
@@ -109,6 +116,7 @@ impl<S> Layer<S> for PropagateLayer {
     fn layer(&self, inner: S) -> Self::Service {
         PropagateService {
             inner,
+            to: self.to.clone(),
             forward: self.forward,
         }
     }
@@ -118,6 +126,7 @@ impl<S> Layer<S> for PropagateLayer {
 #[derive(Clone, Debug)]
 pub struct PropagateService<S> {
     inner: S,
+    to: Destinations,
     forward: bool,
 }
 
@@ -140,6 +149,13 @@ where
     }
 
     fn call(&mut self, mut request: Request<ReqBody>) -> Self::Future {
+        if !self.to.allows(request.uri()) {
+            return PropagateFuture {
+                state: Sending::Sent {
+                    future: self.inner.call(request),
+                },
+            };
+        }
         let headers = request.headers_mut();
         if !headers.contains_key(X_REQUEST_ID)
             && let Some(id) = Inbound::try_with(|inbound| inbound.request_id.clone()).flatten()

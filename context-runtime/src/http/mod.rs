@@ -1,13 +1,14 @@
 //! The HTTP edge (feature `http`): [`ContextLayer`], a tower layer (axum, hyper, tonic) that
 //! builds the contexts from each request (or awaits them) and runs the inner
 //! service inside them, [`RequestId`] with [`RequestIdLayer`], and [`PropagateLayer`], the client
-//! side, which sends the context on to the next service. With feature `axum`, handlers take
+//! side, which sends the context on to the next service (to the [`Destinations`] it trusts). With feature `axum`, handlers take
 //! `Current<T>` and `RequestId` as parameters (extractors).
 
 #[cfg(feature = "axum")]
 mod axum;
 mod client;
 mod contexts;
+mod destinations;
 mod refusal;
 mod request_id;
 mod server;
@@ -16,6 +17,7 @@ mod server;
 pub use self::axum::{MissingContext, MissingRequestId};
 pub use client::{BoxError, PropagateFuture, PropagateLayer, PropagateService};
 pub use contexts::Contexts;
+pub use destinations::{Destinations, InvalidOrigin};
 pub use refusal::{AsRefused, Refusal, Refuse};
 pub use request_id::{
     InvalidRequestId, RequestId, RequestIdFuture, RequestIdLayer, RequestIdService, X_REQUEST_ID,

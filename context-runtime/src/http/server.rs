@@ -14,7 +14,7 @@ use tracing::Level;
 
 use super::refusal::{self, AsRefused, Refuse};
 use super::{Contexts, RequestId};
-use crate::carrier::Inbound;
+use crate::carrier::{BAGGAGE_HEADER, Inbound};
 use crate::core::Sealed;
 use crate::{Baggage, Current, LogValue, RequestContext, Scoped};
 
@@ -78,7 +78,16 @@ use crate::CarrierError;
 /// # }
 /// ```
 ///
-/// Behind another service of ours, the context comes from the request's `baggage` (written by
+/// **The layer faces clients unless told otherwise.** Whatever the internet sends is not
+/// believed: a request's `baggage` header is removed before the constructor (and everything
+/// inside) sees it, so a client cannot choose its tenant by sending `baggage: tenant=999`, and
+/// its entries are not forwarded to the services behind. One `INFO` event, "client baggage
+/// dropped", records it with the request's id and the number of entries (never their values).
+/// Build the facts from the app's own sources: a verified token, an API key looked up, a header
+/// the app validates.
+///
+/// Behind another service of ours, the layer is told so with [`internal`](Self::internal): the
+/// context then comes from the request's `baggage` (written by
 /// [`PropagateLayer`](super::PropagateLayer) upstream) and a request without it is refused once,
 /// with the [`CarrierError`] naming every missing or unreadable field; entries of other
 /// producers that are not in the W3C format are left out, never a refusal. `PropagateLayer` also
@@ -98,8 +107,14 @@ use crate::CarrierError;
 /// # }
 /// let layer = ContextLayer::new(|head: &http::request::Parts, _: &RequestId| {
 ///     RequestCtx::extract(&head.headers).map(|builder| builder.build())
-/// });
+/// })
+/// .internal(); // its callers are our own services: their `baggage` is believed
 /// ```
+///
+/// The default is the public edge because a mistake there is loud and a mistake the other way
+/// is silent: an internal hop left public refuses every request (its fields are missing) and the
+/// first test shows it, while a public edge that believed `baggage` would serve forged tenants
+/// without a sign. Internal hops reachable from outside should also require signed fields.
 #[derive(Clone)]
 pub struct ContextLayer<F, R = AsRefused> {
     make: F,
@@ -220,6 +235,45 @@ impl<F, R> ContextLayer<F, R> {
         }
     }
 
+    /// Declares the layer an internal hop: its callers are this system's own services (behind
+    /// the public edge, on a network clients cannot reach), so the request's `baggage` is left
+    /// for the constructor to `extract` and forwarded by [`PropagateLayer`](super::PropagateLayer)
+    /// on the requests sent while serving it. Without it (the default, a public edge) the
+    /// `baggage` header is removed before the constructor runs.
+    ///
+    /// ```
+    /// use context_runtime::{ContextLayer, RequestContext, RequestId};
+    /// use http::{Request, Response};
+    /// use tower::{ServiceBuilder, ServiceExt};
+    ///
+    /// #[derive(RequestContext)]
+    /// struct RequestCtx { #[context(propagate)] tenant: u64 }
+    ///
+    /// fn extract(head: &http::request::Parts, _: &RequestId) -> Result<RequestCtx, context_runtime::CarrierError> {
+    ///     RequestCtx::extract(&head.headers).map(|builder| builder.build())
+    /// }
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let handler = |_: Request<String>| async {
+    ///     Ok::<_, std::convert::Infallible>(Response::new(RequestCtx::with(|c| c.tenant().to_string())))
+    /// };
+    /// let request = || Request::builder().header("baggage", "tenant=7").body(String::new()).unwrap();
+    ///
+    /// let internal = ServiceBuilder::new().layer(ContextLayer::new(extract).internal()).service_fn(handler);
+    /// assert_eq!(internal.oneshot(request()).await.unwrap().body(), "7");
+    ///
+    /// // A public edge never reads it: the client's `tenant` is not believed.
+    /// let public = ServiceBuilder::new().layer(ContextLayer::new(extract)).service_fn(handler);
+    /// assert_eq!(public.oneshot(request()).await.unwrap().status(), 400);
+    /// # }
+    /// ```
+    #[must_use]
+    pub fn internal(mut self) -> Self {
+        self.edge.internal = true;
+        self
+    }
+
     /// The level of the log event of a refused request (`INFO` by default), or `None` for no
     /// event.
     ///
@@ -238,6 +292,7 @@ impl<F, R> ContextLayer<F, R> {
 impl<F, R> fmt::Debug for ContextLayer<F, R> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ContextLayer")
+            .field("internal", &self.edge.internal)
             .field("log_refusals", &self.edge.log)
             .finish_non_exhaustive()
     }
@@ -255,10 +310,13 @@ impl<S, F: Clone, R: Clone> Layer<S> for ContextLayer<F, R> {
     }
 }
 
-/// What the layer does with a refusal, either constructor: answer it (as it says, or as the app
-/// maps it) and log it.
+/// What the layer believes of a request and does with a refusal, either constructor: whether
+/// its `baggage` is read, and how a refusal is answered (as it says, or as the app maps it) and
+/// logged.
 #[derive(Clone)]
 struct Edge<R> {
+    /// An internal hop: the callers' `baggage` is believed.
+    internal: bool,
     refuse: R,
     log: Option<Level>,
 }
@@ -266,6 +324,7 @@ struct Edge<R> {
 impl Default for Edge<AsRefused> {
     fn default() -> Self {
         Self {
+            internal: false,
             refuse: AsRefused,
             log: Some(Level::INFO),
         }
@@ -275,8 +334,21 @@ impl Default for Edge<AsRefused> {
 impl<R> Edge<R> {
     fn refuse_with<R2>(self, refuse: R2) -> Edge<R2> {
         Edge {
+            internal: self.internal,
             refuse,
             log: self.log,
+        }
+    }
+
+    /// The `baggage` the request brought in, to forward: at an internal hop, what it says; at a
+    /// public edge, nothing, and the header is removed (its removal logged), so that neither the
+    /// constructor nor anything inside sees it.
+    fn received(&self, head: &mut request::Parts, id: &RequestId) -> Baggage {
+        if self.internal {
+            Baggage::extract(&head.headers)
+        } else {
+            drop_client_baggage(&mut head.headers, id);
+            Baggage::new()
         }
     }
 
@@ -323,9 +395,10 @@ where
     fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
         let (mut head, body) = request.into_parts();
         let id = RequestId::of_request(&mut head);
+        let received = self.edge.received(&mut head, &id);
         let state = match (self.make)(&head, &id) {
             Ok(contexts) => {
-                let inbound = inbound(&head, &id);
+                let inbound = inbound(received, &id);
                 // The inner service's `call` only starts the work (axum routes there); the handler
                 // and everything it calls run in the future, inside the context.
                 let future = self.inner.call(Request::from_parts(head, body));
@@ -344,9 +417,34 @@ where
     }
 }
 
-/// What the request brought in, for the requests sent while serving it: its baggage and its id.
-fn inbound(head: &request::Parts, id: &RequestId) -> Current<Inbound> {
-    Inbound::request(Baggage::extract(&head.headers), id.header_value().clone())
+/// What the request brought in, for the requests sent while serving it: the `baggage` it is
+/// believed to have brought, and its id.
+fn inbound(received: Baggage, id: &RequestId) -> Current<Inbound> {
+    Inbound::request(received, id.header_value().clone())
+}
+
+/// Removes the client's `baggage` from a request at a public edge, and logs that it did: how
+/// many entries, never what they said.
+fn drop_client_baggage(headers: &mut http::HeaderMap, id: &RequestId) {
+    let mut values = match headers.entry(BAGGAGE_HEADER) {
+        http::header::Entry::Occupied(entry) => entry.remove_entry_mult().1,
+        http::header::Entry::Vacant(_) => return,
+    };
+    let entries: usize = values
+        .by_ref()
+        .map(|value| {
+            value
+                .as_bytes()
+                .split(|&byte| byte == b',')
+                .filter(|member| !member.trim_ascii().is_empty())
+                .count()
+        })
+        .sum();
+    tracing::info!(
+        request_id = id.as_str(),
+        entries,
+        "client baggage dropped: this edge is public (`ContextLayer::internal` for one behind it)"
+    );
 }
 
 pin_project_lite::pin_project! {
@@ -424,7 +522,7 @@ where
     fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
         let (mut head, body) = request.into_parts();
         let id = RequestId::of_request(&mut head);
-        let inbound = inbound(&head, &id);
+        let inbound = inbound(self.edge.received(&mut head, &id), &id);
         let make = (self.make.0)(&head, &id);
         let make = Building::new(id.clone()).scope(inbound.clone().scope(make));
         // The ready service goes with the request; its clone waits for the next `poll_ready`.
