@@ -3,6 +3,8 @@
 //! [`LogContext`] puts them on every `tracing` event. Sensitive fields are never logged, and
 //! `Debug` prints them as [`REDACTED`].
 
+#[cfg(feature = "tracing")]
+mod json;
 mod redact;
 #[cfg(feature = "tracing")]
 mod tracing;
