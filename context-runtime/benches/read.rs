@@ -129,6 +129,20 @@ fn main() {
         ("derived_try_with", derived_try_with),
         ("derived_current", derived_current),
     ];
+    // `--count <variant> <iterations>`: that many reads of one variant, no timing, for an
+    // instruction count (`benches/instructions.sh read ...`).
+    let args: Vec<String> = std::env::args().collect();
+    if let [_, flag, name, iters, ..] = args.as_slice()
+        && flag == "--count"
+    {
+        let iters = iters.parse().expect("a number of iterations");
+        let (_, variant) = variants
+            .iter()
+            .find(|(known, _)| known == name)
+            .expect("a variant of this benchmark");
+        black_box(variant(iters));
+        return;
+    }
     let mut criterion = Criterion::default().configure_from_args();
     let mut group = criterion.benchmark_group("read_field");
     for (name, variant) in variants {

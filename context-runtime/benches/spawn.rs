@@ -150,7 +150,40 @@ fn capture_snapshot(iters: u64) -> Duration {
     captures(iters, Snapshot::capture)
 }
 
+/// `--count <variant> <iterations>`: that many spawns (or captures) of one variant, no timing,
+/// for an instruction count (`benches/instructions.sh spawn ...`); the variants are
+/// `<name>` for a child that reads once and `<name>_yield` for one that yields 1,000 times, with
+/// `<name>` one of `plain_tokio_spawn`, `hand_written`, `with_context`, `with_context_named`;
+/// and `capture_current`, `capture_snapshot`.
+fn count(name: &str, iters: u64) {
+    let (base, yielding) = match name.strip_suffix("_yield") {
+        Some(base) => (base, true),
+        None => (name, false),
+    };
+    let v = variants(yielding);
+    let variant: &dyn Fn(u64) -> Duration = match base {
+        "plain_tokio_spawn" => &v.plain,
+        "hand_written" => &v.hand_written,
+        "with_context" => &v.with_context,
+        "with_context_named" => &v.with_context_named,
+        "capture_current" => &capture_current,
+        "capture_snapshot" => &capture_snapshot,
+        _ => panic!("no variant `{name}` in this benchmark"),
+    };
+    // Warm-up as in the other benches: the runtime built, first-time work done, as many for 0
+    // counted operations as for N.
+    black_box(variant(1_000));
+    black_box(variant(iters));
+}
+
 fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if let [_, flag, name, iters, ..] = args.as_slice()
+        && flag == "--count"
+    {
+        count(name, iters.parse().expect("a number of iterations"));
+        return;
+    }
     // Every child must see the context, or the comparison is meaningless.
     let value = |spawn: fn(bool) -> std::pin::Pin<Box<dyn Future<Output = u64>>>| {
         let ctx = RequestCtx::builder()
