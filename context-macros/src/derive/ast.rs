@@ -201,7 +201,7 @@ fn unfrozen_parts_of_type<'a>(ty: &'a Type, out: &mut Vec<Unfrozen<'a>>) {
             arguments_of_path(&path.path, out);
         }
         Type::TraitObject(object) => bounds(&object.bounds, out),
-        Type::BareFn(function) => {
+        Type::FnPtr(function) => {
             for input in &function.inputs {
                 unfrozen_parts_of_type(&input.ty, out);
             }
@@ -282,7 +282,7 @@ fn arguments_of_path<'a>(path: &'a Path, out: &mut Vec<Unfrozen<'a>>) {
             PathArguments::Parenthesized(args) => {
                 args.inputs
                     .iter()
-                    .for_each(|ty| unfrozen_parts_of_type(ty, out));
+                    .for_each(|input| unfrozen_parts_of_type(&input.ty, out));
                 if let ReturnType::Type(_, ty) = &args.output {
                     unfrozen_parts_of_type(ty, out);
                 }
