@@ -6,16 +6,20 @@
 
 #[cfg(feature = "axum")]
 mod axum;
+mod body;
 mod client;
 mod contexts;
+mod grpc;
 mod refusal;
 mod request_id;
 mod server;
 
 #[cfg(feature = "axum")]
 pub use self::axum::{MissingContext, MissingRequestId};
+pub use body::ContextBody;
 pub use client::{BoxError, PropagateFuture, PropagateLayer, PropagateService};
 pub use contexts::Contexts;
+pub use grpc::GrpcCode;
 pub use refusal::{AsRefused, Refusal, Refuse};
 pub use request_id::{
     InvalidRequestId, RequestId, RequestIdFuture, RequestIdLayer, RequestIdService, X_REQUEST_ID,
