@@ -8,7 +8,9 @@ use std::task::{Context, Poll};
 use bytes::Bytes;
 use http_body::{Body, Frame, SizeHint};
 
-use crate::Snapshot;
+use crate::carrier::Inbound;
+use crate::core::run_once;
+use crate::{Current, RequestContext, Snapshot};
 
 pin_project_lite::pin_project! {
     /// The body of a response of [`ContextLayer`](super::ContextLayer): the inner service's
@@ -55,16 +57,37 @@ pin_project_lite::pin_project! {
     // refusal with nothing to say in the body.
     #[project = KindProjection]
     enum Kind<B> {
-        Served { #[pin] body: B, contexts: Snapshot },
+        Served { #[pin] body: B, contexts: Kept },
         Refused { #[pin] body: B },
         Text { text: Option<Bytes> },
         Empty,
     }
 }
 
+/// The handles of a request's contexts, kept to poll its response body in: the constructor's
+/// contexts, and the runtime's `Inbound` beside them (so one context needs no allocation).
+#[derive(Default)]
+pub(crate) struct Kept {
+    pub(crate) contexts: Snapshot,
+    pub(crate) inbound: Option<Current<Inbound>>,
+}
+
+impl Kept {
+    /// Runs `f` with every kept handle entered, and keeps them for the next time.
+    fn enter<R>(&mut self, f: impl FnOnce() -> R) -> R {
+        let inbound = &mut self.inbound;
+        self.contexts.enter_all(|| match inbound.take() {
+            Some(current) => run_once(f, |run| {
+                *inbound = current.enter_mut(Inbound::__storage(), run);
+            }),
+            None => f(),
+        })
+    }
+}
+
 impl<B> ContextBody<B> {
     /// The inner body polled inside `contexts`.
-    pub(crate) fn served(body: B, contexts: Snapshot) -> Self {
+    pub(crate) fn served(body: B, contexts: Kept) -> Self {
         Self {
             kind: Kind::Served { body, contexts },
         }
@@ -125,7 +148,7 @@ where
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<B::Data>, B::Error>>> {
         match self.project().kind.project() {
-            KindProjection::Served { body, contexts } => contexts.enter_all(|| body.poll_frame(cx)),
+            KindProjection::Served { body, contexts } => contexts.enter(|| body.poll_frame(cx)),
             KindProjection::Refused { body } => body.poll_frame(cx),
             KindProjection::Text { text } => {
                 Poll::Ready(text.take().map(|text| Ok(Frame::data(text.into()))))

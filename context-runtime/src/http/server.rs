@@ -12,11 +12,12 @@ use tower_layer::Layer;
 use tower_service::Service;
 use tracing::Level;
 
+use super::body::Kept;
 use super::refusal::{self, AsRefused, Refuse};
 use super::{ContextBody, Contexts, RequestId, grpc};
 use crate::carrier::Inbound;
 use crate::core::Sealed;
-use crate::{Baggage, Current, LogValue, RequestContext, Scoped, Snapshot};
+use crate::{Baggage, Current, LogValue, RequestContext, Scoped};
 
 #[cfg(doc)]
 use super::Refusal;
@@ -335,7 +336,7 @@ where
     fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
         let (mut head, body) = request.into_parts();
         let id = RequestId::of_request(&mut head);
-        let mut kept = Snapshot::empty();
+        let mut kept = Kept::default();
         let state = match (self.make)(&head, &id) {
             Ok(contexts) => {
                 let inbound = inbound(&head, &id);
@@ -364,10 +365,10 @@ fn serve<C: Contexts, Fut: Future>(
     contexts: C,
     inbound: Current<Inbound>,
     future: Fut,
-    kept: &mut Snapshot,
+    kept: &mut Kept,
 ) -> C::Scoped<Scoped<Inbound, Fut>> {
-    kept.keep(inbound.clone());
-    contexts.scope_kept(inbound.scope(future), kept)
+    kept.inbound = Some(inbound.clone());
+    contexts.scope_kept(inbound.scope(future), &mut kept.contexts)
 }
 
 /// What the request brought in, for the requests sent while serving it: its baggage and its id.
@@ -382,7 +383,7 @@ pin_project_lite::pin_project! {
         #[pin]
         state: Serving<C, Fut, B>,
         id: Option<RequestId>,
-        kept: Snapshot,
+        kept: Kept,
     }
 }
 
@@ -426,7 +427,7 @@ where
 /// The inner service's `response`, its body to be polled inside `contexts`.
 fn within<B, E>(
     response: Result<Response<B>, E>,
-    contexts: Snapshot,
+    contexts: Kept,
 ) -> Result<Response<ContextBody<B>>, E> {
     response.map(|response| response.map(|body| ContextBody::served(body, contexts)))
 }
@@ -479,7 +480,7 @@ where
             },
             edge: self.edge.clone(),
             id: Some(id),
-            kept: Snapshot::empty(),
+            kept: Kept::default(),
         }
     }
 }
@@ -500,7 +501,7 @@ pin_project_lite::pin_project! {
         state: Stage<S, Fut, C, ReqBody>,
         edge: Edge<R>,
         id: Option<RequestId>,
-        kept: Snapshot,
+        kept: Kept,
     }
 }
 
