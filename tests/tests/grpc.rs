@@ -198,6 +198,7 @@ impl<B: Default> Refusal<B> for RefuseAs {
 }
 
 /// The baggage edge in the plain form the README documents: a `CarrierError` refuses.
+#[allow(clippy::redundant_closure_for_method_calls)] // written as the README writes it
 fn baggage_layer()
 -> ContextLayer<impl Fn(&Parts, &RequestId) -> Result<BaggageCtx, CarrierError> + Clone> {
     ContextLayer::new(|head: &Parts, _: &RequestId| {
@@ -458,7 +459,10 @@ async fn a_tonic_status_from_refuse_with_or_the_constructor_is_sent_as_it_is() {
 
     let direct = ContextLayer::new(|_: &Parts, _: &RequestId| {
         Err::<CallCtx, _>(
-            Status::permission_denied("tenant suspended").into_http::<tonic::body::Body>(),
+            // boxed: a response is large to return in an `Err`
+            Box::new(
+                Status::permission_denied("tenant suspended").into_http::<tonic::body::Body>(),
+            ),
         )
     });
     let address = serve_grpc!(direct, OrdersService::default());
