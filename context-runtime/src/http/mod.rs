@@ -1,6 +1,7 @@
-//! The HTTP edge (feature `http`): [`ContextLayer`], a tower layer (axum, hyper, tonic) that
-//! builds the contexts from each request (or awaits them) and runs the inner
-//! service inside them, [`RequestId`] with [`RequestIdLayer`], and [`PropagateLayer`], the client
+//! The edge, HTTP and gRPC (feature `http`): [`ContextLayer`], a tower layer (axum, hyper, tonic)
+//! that builds the contexts from each request (or awaits them) and runs the inner service and
+//! its response body ([`ContextBody`]) inside them, or refuses the request in its protocol
+//! ([`GrpcCode`] for gRPC), [`RequestId`] with [`RequestIdLayer`], and [`PropagateLayer`], the client
 //! side, which sends the context on to the next service. With feature `axum`, handlers take
 //! `Current<T>` and `RequestId` as parameters (extractors).
 
