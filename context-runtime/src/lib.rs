@@ -16,10 +16,10 @@ pub use crate::carrier::{BAGGAGE, Baggage, Carrier, CarrierError, Propagate, inj
 pub use crate::core::{Current, LogValue, RequestContext, Scoped};
 #[cfg(feature = "http")]
 pub use crate::http::{
-    AsRefused, AsyncContextFuture, Awaiting, BoxError, ContextFuture, ContextLayer, ContextService,
-    Contexts, Destinations, InvalidOrigin, InvalidRequestId, PropagateFuture, PropagateLayer,
-    PropagateService, Refusal, Refuse, RequestId, RequestIdFuture, RequestIdLayer,
-    RequestIdService, X_REQUEST_ID,
+    AsRefused, AsyncContextFuture, Awaiting, BoxError, ContextBody, ContextFuture, ContextLayer,
+    ContextService, Contexts, Destinations, GrpcCode, InvalidOrigin, InvalidRequestId,
+    PropagateFuture, PropagateLayer, PropagateService, Refusal, Refuse, RequestId, RequestIdFuture,
+    RequestIdLayer, RequestIdService, X_REQUEST_ID,
 };
 #[cfg(feature = "axum")]
 pub use crate::http::{MissingContext, MissingRequestId};

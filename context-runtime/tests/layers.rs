@@ -16,7 +16,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("spawn", &["core"]),
     ("log", &["core"]),
     ("carrier", &["core"]),
-    ("http", &["core", "log", "carrier"]),
+    ("http", &["core", "spawn", "log", "carrier"]),
     ("private", &["builder", "core", "spawn", "log", "carrier"]),
 ];
 

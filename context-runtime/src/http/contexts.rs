@@ -3,7 +3,7 @@
 
 use std::future::Future;
 
-use crate::{RequestContext, Scoped};
+use crate::{Current, RequestContext, Scoped, Snapshot};
 
 /// One context, or a tuple of up to four, that a [`ContextLayer`](super::ContextLayer)
 /// constructor returns for each request: the service runs inside all of them. Two context types
@@ -34,7 +34,7 @@ use crate::{RequestContext, Scoped};
 ///         Ok::<_, std::convert::Infallible>(Response::new(seen))
 ///     });
 /// let response = service.oneshot(Request::builder().header("x-request-id", "r-1").body(()).unwrap()).await.unwrap();
-/// assert_eq!(response.body(), "r-1 ada");
+/// assert_eq!(response.into_body().into_inner().as_deref(), Some("r-1 ada"));
 /// # }
 /// ```
 pub trait Contexts: sealed::Sealed + Send + 'static {
@@ -43,6 +43,11 @@ pub trait Contexts: sealed::Sealed + Send + 'static {
 
     /// Runs `future` inside every context of the set.
     fn scope<F: Future>(self, future: F) -> Self::Scoped<F>;
+
+    /// Runs `future` inside every context of the set, and keeps a handle to each in `kept` (for
+    /// the response body, polled after the future is done).
+    #[doc(hidden)]
+    fn scope_kept<F: Future>(self, future: F, kept: &mut Snapshot) -> Self::Scoped<F>;
 }
 
 mod sealed {
@@ -57,6 +62,13 @@ impl<T: RequestContext> Contexts for T {
     #[inline]
     fn scope<F: Future>(self, future: F) -> Scoped<T, F> {
         RequestContext::scope(self, future)
+    }
+
+    #[inline]
+    fn scope_kept<F: Future>(self, future: F, kept: &mut Snapshot) -> Scoped<T, F> {
+        let current = Current::new(self);
+        kept.keep(current.clone());
+        current.scope(future)
     }
 }
 
@@ -74,6 +86,13 @@ macro_rules! tuples {
                 let ($($name,)+) = self;
                 tuples!(@enter future; $($name),+)
             }
+
+            #[inline]
+            #[allow(non_snake_case)]
+            fn scope_kept<F: Future>(self, future: F, kept: &mut Snapshot) -> Self::Scoped<F> {
+                let ($($name,)+) = self;
+                tuples!(@keep kept, future; $($name),+)
+            }
         }
     )+};
     (@scoped $f:ty; $first:ident $(, $rest:ident)*) => {
@@ -84,6 +103,12 @@ macro_rules! tuples {
         RequestContext::scope($first, tuples!(@enter $future; $($rest),*))
     };
     (@enter $future:expr;) => { $future };
+    (@keep $kept:ident, $future:expr; $first:ident $(, $rest:ident)*) => {{
+        let current = Current::new($first);
+        $kept.keep(current.clone());
+        current.scope(tuples!(@keep $kept, $future; $($rest),*))
+    }};
+    (@keep $kept:ident, $future:expr;) => { $future };
 }
 
 tuples! {

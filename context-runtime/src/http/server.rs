@@ -12,8 +12,9 @@ use tower_layer::Layer;
 use tower_service::Service;
 use tracing::Level;
 
+use super::body::Kept;
 use super::refusal::{self, AsRefused, Refuse};
-use super::{Contexts, RequestId};
+use super::{ContextBody, Contexts, RequestId, grpc};
 use crate::carrier::{BAGGAGE_HEADER, Inbound};
 use crate::core::Sealed;
 use crate::{Baggage, Current, LogValue, RequestContext, Scoped};
@@ -69,8 +70,8 @@ use crate::CarrierError;
 ///
 /// let request = Request::builder().header("x-tenant", "7").header("x-request-id", "r-1").body(()).unwrap();
 /// let response = service.clone().oneshot(request).await.unwrap();
-/// assert_eq!(response.body(), "tenant 7");
 /// assert_eq!(response.headers()["x-request-id"], "r-1");
+/// assert_eq!(response.into_body().into_inner().as_deref(), Some("tenant 7")); // see `ContextBody`
 ///
 /// let refused = service.oneshot(Request::new(())).await.unwrap();
 /// assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
@@ -169,7 +170,7 @@ impl<F> ContextLayer<F> {
     ///         Ok::<_, std::convert::Infallible>(Response::new(RequestCtx::with(|c| c.tenant().clone())))
     ///     });
     /// let ok = service.clone().oneshot(Request::builder().header("x-api-key", "k-7").body(()).unwrap()).await.unwrap();
-    /// assert_eq!(ok.body(), "acme");
+    /// assert_eq!(ok.into_body().into_inner().as_deref(), Some("acme"));
     /// let refused = service.oneshot(Request::new(())).await.unwrap();
     /// assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
     /// # }
@@ -225,7 +226,7 @@ impl<F, R> ContextLayer<F, R> {
     ///     .service_fn(|_: Request<()>| async { Ok::<_, std::convert::Infallible>(Response::new(String::new())) });
     /// let refused = service.oneshot(Request::new(())).await.unwrap();
     /// assert_eq!(refused.headers()["content-type"], "application/problem+json");
-    /// assert!(refused.body().contains("tenant"));
+    /// assert!(refused.into_body().into_inner().unwrap().contains("tenant"));
     /// # }
     /// ```
     pub fn refuse_with<R2>(self, refuse: R2) -> ContextLayer<F, R2> {
@@ -261,7 +262,7 @@ impl<F, R> ContextLayer<F, R> {
     /// let request = || Request::builder().header("baggage", "tenant=7").body(String::new()).unwrap();
     ///
     /// let internal = ServiceBuilder::new().layer(ContextLayer::new(extract).internal()).service_fn(handler);
-    /// assert_eq!(internal.oneshot(request()).await.unwrap().body(), "7");
+    /// assert_eq!(internal.oneshot(request()).await.unwrap().into_body().into_inner().as_deref(), Some("7"));
     ///
     /// // A public edge never reads it: the client's `tenant` is not believed.
     /// let public = ServiceBuilder::new().layer(ContextLayer::new(extract)).service_fn(handler);
@@ -352,13 +353,25 @@ impl<R> Edge<R> {
         }
     }
 
-    /// The response to `error`, logged.
-    fn refuse<E, B>(&self, error: E, id: &RequestId) -> Response<B>
+    /// The response to `error`, logged; a gRPC request's as gRPC says.
+    fn refuse<E, B>(
+        &self,
+        error: E,
+        id: &RequestId,
+        head: &http::HeaderMap,
+    ) -> Response<ContextBody<B>>
     where
         R: Refuse<E, B>,
     {
         let (response, reason) = self.refuse.refuse(error, id);
-        refusal::log(self.log, id, response.status(), reason.as_deref());
+        let status = response.status();
+        let (response, code) = if grpc::is_grpc(head) {
+            let (response, code) = grpc::refusal(response, reason.as_deref());
+            (response, Some(code))
+        } else {
+            (response, None)
+        };
+        refusal::log(self.log, id, status, code, reason.as_deref());
         response
     }
 }
@@ -384,7 +397,7 @@ where
     C: Contexts,
     R: Refuse<E, ResBody>,
 {
-    type Response = Response<ResBody>;
+    type Response = Response<ContextBody<ResBody>>;
     type Error = S::Error;
     type Future = ContextFuture<C, S::Future, ResBody>;
 
@@ -396,25 +409,39 @@ where
         let (mut head, body) = request.into_parts();
         let id = RequestId::of_request(&mut head);
         let received = self.edge.received(&mut head, &id);
+        let mut kept = Kept::default();
         let state = match (self.make)(&head, &id) {
             Ok(contexts) => {
                 let inbound = inbound(received, &id);
                 // The inner service's `call` only starts the work (axum routes there); the handler
-                // and everything it calls run in the future, inside the context.
+                // and everything it calls run in the future, inside the context, and the
+                // response body in the handles kept.
                 let future = self.inner.call(Request::from_parts(head, body));
                 Serving::Serve {
-                    future: contexts.scope(inbound.scope(future)),
+                    future: serve(contexts, inbound, future, &mut kept),
                 }
             }
             Err(error) => Serving::Refuse {
-                refusal: Some(self.edge.refuse(error, &id)),
+                refusal: Some(self.edge.refuse(error, &id, &head.headers)),
             },
         };
         ContextFuture {
             state,
             id: Some(id),
+            kept,
         }
     }
+}
+
+/// `future` inside the contexts and the runtime's `Inbound`, a handle to each kept for the body.
+fn serve<C: Contexts, Fut: Future>(
+    contexts: C,
+    inbound: Current<Inbound>,
+    future: Fut,
+    kept: &mut Kept,
+) -> C::Scoped<Scoped<Inbound, Fut>> {
+    kept.inbound = Some(inbound.clone());
+    contexts.scope_kept(inbound.scope(future), &mut kept.contexts)
 }
 
 /// What the request brought in, for the requests sent while serving it: the `baggage` it is
@@ -449,11 +476,12 @@ fn drop_client_baggage(headers: &mut http::HeaderMap, id: &RequestId) {
 
 pin_project_lite::pin_project! {
     /// The future of [`ContextService`]: the inner service's response with the request id
-    /// echoed, or the refusal.
+    /// echoed and its body inside the contexts, or the refusal.
     pub struct ContextFuture<C: Contexts, Fut: Future, B> {
         #[pin]
         state: Serving<C, Fut, B>,
         id: Option<RequestId>,
+        kept: Kept,
     }
 }
 
@@ -461,7 +489,7 @@ pin_project_lite::pin_project! {
     #[project = ServingProjection]
     enum Serving<C: Contexts, Fut: Future, B> {
         Serve { #[pin] future: C::Scoped<Scoped<Inbound, Fut>> },
-        Refuse { refusal: Option<Response<B>> },
+        Refuse { refusal: Option<Response<ContextBody<B>>> },
     }
 }
 
@@ -476,12 +504,15 @@ where
     C: Contexts,
     Fut: Future<Output = Result<Response<B>, E>>,
 {
-    type Output = Result<Response<B>, E>;
+    type Output = Result<Response<ContextBody<B>>, E>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.project();
         let response = match this.state.project() {
-            ServingProjection::Serve { future } => std::task::ready!(future.poll(cx)),
+            ServingProjection::Serve { future } => {
+                let response = std::task::ready!(future.poll(cx));
+                within(response, std::mem::take(this.kept))
+            }
             ServingProjection::Refuse { refusal } => match refusal.take() {
                 Some(refusal) => Ok(refusal),
                 None => panic!("`ContextFuture` polled after completion"),
@@ -489,6 +520,14 @@ where
         };
         Poll::Ready(echo(response, this.id.take()))
     }
+}
+
+/// The inner service's `response`, its body to be polled inside `contexts`.
+fn within<B, E>(
+    response: Result<Response<B>, E>,
+    contexts: Kept,
+) -> Result<Response<ContextBody<B>>, E> {
+    response.map(|response| response.map(|body| ContextBody::served(body, contexts)))
 }
 
 /// `response` with the request id echoed (once: `None` after the first poll that completes).
@@ -511,7 +550,7 @@ where
     C: Contexts,
     R: Refuse<E, ResBody> + Clone,
 {
-    type Response = Response<ResBody>;
+    type Response = Response<ContextBody<ResBody>>;
     type Error = S::Error;
     type Future = AsyncContextFuture<S, Fut, C, R, ReqBody>;
 
@@ -539,6 +578,7 @@ where
             },
             edge: self.edge.clone(),
             id: Some(id),
+            kept: Kept::default(),
         }
     }
 }
@@ -559,6 +599,7 @@ pin_project_lite::pin_project! {
         state: Stage<S, Fut, C, ReqBody>,
         edge: Edge<R>,
         id: Option<RequestId>,
+        kept: Kept,
     }
 }
 
@@ -589,7 +630,7 @@ where
     C: Contexts,
     R: Refuse<E, ResBody>,
 {
-    type Output = Result<Response<ResBody>, S::Error>;
+    type Output = Result<Response<ContextBody<ResBody>>, S::Error>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let mut this = self.project();
@@ -609,7 +650,7 @@ where
                         Ok(contexts) => {
                             let future = inner.call(request);
                             this.state.set(Stage::Serve {
-                                future: contexts.scope(inbound.scope(future)),
+                                future: serve(contexts, inbound, future, this.kept),
                             });
                         }
                         Err(error) => {
@@ -617,7 +658,7 @@ where
                             let Some(id) = this.id.take() else {
                                 panic!("`AsyncContextFuture` polled after completion")
                             };
-                            let refusal = this.edge.refuse(error, &id);
+                            let refusal = this.edge.refuse(error, &id, request.headers());
                             return Poll::Ready(echo(Ok(refusal), Some(id)));
                         }
                     }
@@ -625,6 +666,7 @@ where
                 StageProjection::Serve { future } => {
                     let response = std::task::ready!(future.poll(cx));
                     this.state.set(Stage::Done);
+                    let response = within(response, std::mem::take(this.kept));
                     return Poll::Ready(echo(response, this.id.take()));
                 }
                 StageProjection::Done => {

@@ -208,6 +208,12 @@ impl Snapshot {
 }
 
 impl Snapshot {
+    /// Adds `current`, a handle the caller holds already (no capture, no registry read).
+    #[cfg(feature = "http")]
+    pub(crate) fn keep<T: RequestContext>(&mut self, current: crate::Current<T>) {
+        self.entries.push(current.into_arc());
+    }
+
     /// Runs `f` with every captured value entered, and keeps the values for the next time.
     #[inline]
     pub(crate) fn enter_all<R>(&mut self, f: impl FnOnce() -> R) -> R {
