@@ -11,6 +11,8 @@ use tower_layer::Layer;
 use tower_service::Service;
 
 use super::X_REQUEST_ID;
+#[cfg(feature = "signing")]
+use crate::SigningKeys;
 use crate::carrier::{Inbound, send_current};
 use crate::{CarrierError, RequestContext};
 
@@ -59,16 +61,61 @@ use crate::{CarrierError, RequestContext};
 /// assert_eq!(sent["baggage"], "tenant=7"); // no token
 /// # }
 /// ```
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct PropagateLayer {
     forward: bool,
+    /// The keys that sign the contexts' fields, with the `signing` feature.
+    #[cfg(feature = "signing")]
+    keys: Option<SigningKeys>,
 }
 
 impl PropagateLayer {
     /// A layer that sends the current contexts' propagated fields on, with the request id and
     /// the baggage of the request being served.
     pub const fn new() -> Self {
-        Self { forward: true }
+        Self {
+            forward: true,
+            #[cfg(feature = "signing")]
+            keys: None,
+        }
+    }
+
+    /// Signs the contexts' propagated fields of every request with `keys` (feature `signing`):
+    /// one more baggage entry, right after them, that a service sharing the key verifies
+    /// ([`SigningKeys::verify`]) before it believes them. A signature the served request
+    /// received is never forwarded: this hop signs its own fields. See
+    /// [`SigningKeys`] for what is and is not covered.
+    ///
+    /// ```
+    /// use context_runtime::{PropagateLayer, RequestContext, SigningKeys};
+    /// use http::{Request, Response};
+    /// use tower::{ServiceBuilder, ServiceExt};
+    ///
+    /// #[derive(RequestContext)]
+    /// struct RequestCtx { #[context(propagate)] tenant: u64 }
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let keys = SigningKeys::new("2025-06", [6_u8; 32]).unwrap();
+    /// let client = ServiceBuilder::new()
+    ///     .layer(PropagateLayer::new().sign_with(keys.clone()))
+    ///     .service_fn(|request: Request<()>| async move {
+    ///         Ok::<_, std::convert::Infallible>(Response::new(request.headers().clone()))
+    ///     });
+    ///
+    /// let ctx = RequestCtx::builder().tenant(7).build();
+    /// let sent = ctx.scope(client.oneshot(Request::new(()))).await.unwrap().into_body();
+    /// assert!(sent["baggage"].to_str().unwrap().starts_with("tenant=7,context-sig=2025-06:"));
+    /// assert_eq!(keys.verify(&sent).unwrap().get("tenant"), Some("7"));
+    /// # }
+    /// ```
+    #[cfg(feature = "signing")]
+    #[must_use]
+    pub fn sign_with(self, keys: SigningKeys) -> Self {
+        Self {
+            keys: Some(keys),
+            ..self
+        }
     }
 
     /// Whether the baggage the served request received is forwarded (the default), or only the
@@ -92,8 +139,8 @@ impl PropagateLayer {
     /// # }
     /// ```
     #[must_use]
-    pub const fn forward_baggage(self, forward: bool) -> Self {
-        Self { forward }
+    pub fn forward_baggage(self, forward: bool) -> Self {
+        Self { forward, ..self }
     }
 }
 
@@ -110,6 +157,8 @@ impl<S> Layer<S> for PropagateLayer {
         PropagateService {
             inner,
             forward: self.forward,
+            #[cfg(feature = "signing")]
+            keys: self.keys.clone(),
         }
     }
 }
@@ -119,6 +168,19 @@ impl<S> Layer<S> for PropagateLayer {
 pub struct PropagateService<S> {
     inner: S,
     forward: bool,
+    #[cfg(feature = "signing")]
+    keys: Option<SigningKeys>,
+}
+
+impl<S> PropagateService<S> {
+    /// The current contexts' fields into `headers`, signed when the layer was given keys.
+    fn send(&self, headers: &mut http::HeaderMap) -> Result<(), CarrierError> {
+        #[cfg(feature = "signing")]
+        if let Some(keys) = &self.keys {
+            return keys.send_current(headers, self.forward);
+        }
+        send_current(headers, self.forward)
+    }
 }
 
 /// A boxed error, what [`PropagateService`] fails with: the inner client's error, or the
@@ -146,7 +208,7 @@ where
         {
             headers.insert(X_REQUEST_ID, id);
         }
-        let state = match send_current(headers, self.forward) {
+        let state = match self.send(headers) {
             Ok(()) => Sending::Sent {
                 future: self.inner.call(request),
             },
