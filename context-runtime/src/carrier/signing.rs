@@ -1,56 +1,6 @@
 //! [`SigningKeys`] (feature `signing`): the contexts' propagated fields signed on the way out and
-//! verified on the way in, between services that share a key.
-//!
-//! # The threat
-//!
-//! A propagated field is a fact the next service believes: the tenant its repository filters by,
-//! the user its audit log records. Behind a public edge that builds the context from its own
-//! sources, every hop reads those facts from `baggage`, which anything that can reach the hop can
-//! send: a client that reaches an internal service directly (a misrouted ingress, a pod network,
-//! a compromised neighbour, an SSRF) sends `baggage: tenant=999` and is believed. Signing closes
-//! that: the sender adds one entry, an HMAC-SHA256 under a key the services share, over the
-//! fields it wrote; a hop that requires signatures reads **only the entries the signature
-//! covers** ([`SigningKeys::verify`]), so a forged, altered or unsigned field is either refused or
-//! not seen at all.
-//!
-//! # The entry
-//!
-//! ```text
-//! baggage: request_id=r-1,tenant=7,context-sig=2025-06:9f86d0…(64 hex digits);keys=request_id:tenant,vendor=x
-//! ```
-//!
-//! `context-sig` ([`SigningKeys::ENTRY`]) comes right after the contexts' own entries (counted as
-//! theirs for the W3C limits, so never trimmed): its value is the id of the key that signed and
-//! the MAC in lowercase hex, its one property the covered keys in order, joined by `:` (which no
-//! key can hold). No context field can be named `context-sig` (a Rust identifier has no `-`).
-//! The MAC is over a canonical, unambiguous byte string: a version tag, the key id, the number of
-//! covered entries, and each covered entry's key and **decoded** value, each preceded by its
-//! length (8 bytes, big-endian). Decoded values, so a peer that re-encodes the list (another
-//! W3C implementation) does not break it; lengths, so no two lists of entries read the same.
-//!
-//! # What is covered, and what is not
-//!
-//! - Covered: the key and value of every own entry the sender wrote (every `#[context(propagate)]`
-//!   field of every context set there, as [`inject_current`](crate::inject_current) writes them),
-//!   their order, their number, and the key id. Changing, adding to, dropping or reordering them,
-//!   or moving the signature onto other entries, is refused.
-//! - Not covered: entries of other producers (forwarded as they came, and never read into a
-//!   context through [`verify`](SigningKeys::verify)); an entry's properties; other headers
-//!   (`x-request-id`).
-//! - Not prevented: **replay of a whole captured request**. The signature holds no time and no
-//!   nonce: a request copied as a whole passes again, to any service that shares the key. Keep
-//!   the hops' traffic on TLS, or bind the request to time in a field of your own.
-//! - A hop signs its own fields, never forwards a signature it received (one over the sender's
-//!   entries, next to the fields this hop rewrote, would only confuse the next one): every hop
-//!   that sends on must hold the signing key.
-//!
-//! # Keys and rotation
-//!
-//! A service signs with one key ([`SigningKeys::new`]) and accepts that one and any others it is
-//! given ([`SigningKeys::accept`]). To rotate: give every receiver the new key as an accepted one;
-//! then make it every sender's signing key (receivers still accept the old one meanwhile); then
-//! drop the old one everywhere. A signature under a key a receiver no longer accepts is
-//! [`CarrierError::UnknownSigningKey`].
+//! verified on the way in, between services that share a key. The threat, the entry and what it
+//! covers are documented on [`SigningKeys`], which users see.
 
 use std::fmt;
 use std::sync::Arc;
@@ -74,8 +24,7 @@ const TAG_HEX_LEN: usize = 2 * TAG_LEN;
 
 /// The shared keys that sign the contexts' propagated fields on the way out and verify them on
 /// the way in: one to sign with, and every key accepted when verifying (the signing one, and the
-/// others given to [`accept`](Self::accept) during a rotation). See the
-/// [module docs](self) for the threat it answers and the entry it writes.
+/// others given to [`accept`](Self::accept) during a rotation).
 ///
 /// Cheap to clone (one `Arc`), as layers clone it. Its `Debug` shows the key ids, never a
 /// secret. Feature `signing`.
@@ -106,6 +55,59 @@ const TAG_HEX_LEN: usize = 2 * TAG_LEN;
 /// assert_eq!(keys.verify(&forged).err(), Some(CarrierError::Unsigned));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+///
+/// # The threat
+///
+/// A propagated field is a fact the next service believes: the tenant its repository filters by,
+/// the user its audit log records. Behind a public edge that builds the context from its own
+/// sources, every hop reads those facts from `baggage`, which anything that can reach the hop can
+/// send: a client that reaches an internal service directly (a misrouted ingress, a pod network,
+/// a compromised neighbour, an SSRF) sends `baggage: tenant=999` and is believed. Signing closes
+/// that: the sender adds one entry, an HMAC-SHA256 under a key the services share, over the
+/// fields it wrote; a hop that requires signatures reads **only the entries the signature
+/// covers** ([`SigningKeys::verify`]), so a forged, altered or unsigned field is either refused or
+/// not seen at all.
+///
+/// # The entry
+///
+/// ```text
+/// baggage: request_id=r-1,tenant=7,context-sig=2025-06:9f86d0…(64 hex digits);keys=request_id:tenant,vendor=x
+/// ```
+///
+/// `context-sig` ([`SigningKeys::ENTRY`]) comes right after the contexts' own entries (counted as
+/// theirs for the W3C limits, so never trimmed): its value is the id of the key that signed and
+/// the MAC in lowercase hex, its one property the covered keys in order, joined by `:` (which no
+/// key can hold). No context field can be named `context-sig` (a Rust identifier has no `-`).
+/// The MAC is over a canonical, unambiguous byte string: a version tag, the key id, the number of
+/// covered entries, and each covered entry's key and **decoded** value, each preceded by its
+/// length (8 bytes, big-endian). Decoded values, so a peer that re-encodes the list (another
+/// W3C implementation) does not break it; lengths, so no two lists of entries read the same.
+///
+/// # What is covered, and what is not
+///
+/// - Covered: the key and decoded value of every own entry the sender wrote (every
+///   `#[context(propagate)]` field of every context set there, as
+///   [`inject_current`](crate::inject_current) writes them), the list of covered keys, and the
+///   key id. A changed or removed value, a narrowed or widened key list, or the signature moved
+///   onto other entries is refused; an entry added beside them, named like a field or not, is not
+///   covered, so [`verify`](SigningKeys::verify) never returns it.
+/// - Not covered: entries of other producers (forwarded as they came, and never read into a
+///   context through [`verify`](SigningKeys::verify)); an entry's properties; other headers
+///   (`x-request-id`).
+/// - Not prevented: **replay of a whole captured request**. The signature holds no time and no
+///   nonce: a request copied as a whole passes again, to any service that shares the key. Keep
+///   the hops' traffic on TLS, or bind the request to time in a field of your own.
+/// - A hop signs its own fields, never forwards a signature it received (one over the sender's
+///   entries, next to the fields this hop rewrote, would only confuse the next one): every hop
+///   that sends on must hold the signing key.
+///
+/// # Keys and rotation
+///
+/// A service signs with one key ([`SigningKeys::new`]) and accepts that one and any others it is
+/// given ([`SigningKeys::accept`]). To rotate: give every receiver the new key as an accepted one;
+/// then make it every sender's signing key (receivers still accept the old one meanwhile); then
+/// drop the old one everywhere. A signature under a key a receiver no longer accepts is
+/// [`CarrierError::UnknownSigningKey`].
 #[derive(Clone)]
 pub struct SigningKeys(Arc<Keys>);
 
@@ -121,7 +123,8 @@ struct Keys {
 struct Key {
     id: Box<str>,
     /// The HMAC already keyed with the secret: cloned for each MAC, so the secret is hashed once.
-    /// The secret itself is not kept.
+    /// The secret's bytes are not kept; this state signs as the secret does, and never leaves
+    /// the struct (`Debug` shows the id only).
     mac: HmacSha256,
 }
 
@@ -359,7 +362,9 @@ impl SigningKeys {
     /// });
     /// ```
     pub fn verify(&self, carrier: &(impl Carrier + ?Sized)) -> Result<Baggage, CarrierError> {
-        self.verify_baggage(&Baggage::extract_keeping(carrier, &[SIGNATURE]))
+        // As `ContextLayer` reads what it forwards: the signature is not kept past the limits
+        // (an honest sender puts it among its own entries, first).
+        self.verify_baggage(&Baggage::extract(carrier))
     }
 
     /// [`verify`](Self::verify) for baggage already read (from an OpenTelemetry context, or
@@ -465,7 +470,6 @@ fn is_key_id(id: &str) -> bool {
 
 /// Reasons of [`CarrierError::MalformedSignature`].
 const TWICE: &str = "the baggage holds more than one `context-sig` entry";
-const NOT_IN_FORMAT: &str = "the `context-sig` entry is not in the W3C baggage format";
 const NOT_ID_AND_TAG: &str = "`context-sig` must be `<key id>:<64 lowercase hex digits>`, the key id 1 to 32 of \
      `A-Z a-z 0-9 . _ -`";
 const BAD_PROPERTIES: &str = "the only property of `context-sig` is `keys`, the covered keys \
@@ -489,7 +493,8 @@ impl<'a> Signature<'a> {
             .filter(|(key, _, _)| *key == SIGNATURE);
         let rejected = baggage.rejection(SIGNATURE);
         let Some((_, value, properties)) = entries.next() else {
-            return Err(rejected.map_or(CarrierError::Unsigned, |_| malformed(NOT_IN_FORMAT)));
+            // Sent, but not in the format or past the limits: the parse's reason.
+            return Err(rejected.map_or(CarrierError::Unsigned, malformed));
         };
         if entries.next().is_some() || rejected.is_some() {
             return Err(malformed(TWICE));
@@ -791,6 +796,22 @@ mod tests {
                     .starts_with("malformed baggage signature: ")
             );
         }
+        // past the limits (found by the fuzz target: it was kept there, as a field is, while
+        // the baggage forwarded beside it was read without it)
+        let others = (0..180)
+            .map(|i| format!("k{i}=v"))
+            .collect::<Vec<_>>()
+            .join(",");
+        let error = verify(
+            &keys,
+            &format!("tenant=7,{others},{}", &list["tenant=7,".len()..]),
+        );
+        assert_eq!(
+            error,
+            Err(CarrierError::MalformedSignature {
+                reason: "the entry is past the W3C limits (8192 bytes, 180 entries)"
+            })
+        );
         // 179 covered keys are read (and then found missing)
         let most = (0..179)
             .map(|i| format!("k{i}"))
