@@ -609,8 +609,8 @@ mod tests {
     use std::collections::HashMap;
     use std::fmt::Write as _;
 
-    use super::super::propagate::Existing;
     use super::*;
+    use crate::carrier::propagate::Existing;
 
     fn keys(id: &str, byte: u8) -> SigningKeys {
         SigningKeys::new(id, [byte; 32]).unwrap()
