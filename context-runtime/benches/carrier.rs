@@ -7,6 +7,10 @@
 //! fields: reading the fields among them, and forwarding them (`inject_current` inside the
 //! received baggage's scope, OpenTelemetry's propagator injecting all ten).
 //!
+//! Signed (feature `signing`): `inject_current` signed with `SigningKeys` against unsigned, and
+//! `verify` then `from_baggage` against `extract`, for the same two fields: the cost of a signed
+//! hop, each way.
+//!
 //! `cargo bench -p context-runtime --bench carrier`. No budget is set for carriers: the ratios
 //! are for reference, and show what the spec's encoding, the limits and the typed errors cost.
 //! `benches/instructions.sh carrier` counts instructions per operation under cachegrind
@@ -17,7 +21,7 @@ use std::collections::HashMap;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use context_runtime::{Baggage, RequestContext, RequestId};
+use context_runtime::{Baggage, RequestContext, RequestId, SigningKeys};
 use criterion::Criterion;
 use http::{HeaderMap, HeaderValue};
 use opentelemetry::KeyValue;
@@ -264,11 +268,50 @@ fn otel_inject_map10(iters: u64) -> Duration {
     start.elapsed()
 }
 
+/// The key both ends of a signed hop share.
+fn keys() -> SigningKeys {
+    SigningKeys::new("2025-06", [6_u8; 32]).expect("a valid key")
+}
+
+/// `inject_current`, signed: the two fields and their HMAC-SHA256 entry.
+fn inject_signed(iters: u64) -> Duration {
+    let keys = keys();
+    ctx().sync_scope(|| {
+        let start = Instant::now();
+        for _ in 0..iters {
+            let mut headers = HeaderMap::new();
+            black_box(&keys).inject_current(&mut headers).expect("fits");
+            black_box(headers);
+        }
+        start.elapsed()
+    })
+}
+
+/// `extract` behind a signed hop: `verify` (parse, check the MAC, keep the covered entries),
+/// then `from_baggage`.
+fn verify_extract(iters: u64) -> Duration {
+    let keys = keys();
+    let mut headers = HeaderMap::new();
+    ctx().sync_scope(|| keys.inject_current(&mut headers).expect("fits"));
+    let start = Instant::now();
+    for _ in 0..iters {
+        let signed = black_box(&keys)
+            .verify(black_box(&headers))
+            .expect("signed by us");
+        let ctx = Ctx::from_baggage(&signed)
+            .expect("ours")
+            .token(String::new())
+            .build();
+        black_box(ctx);
+    }
+    start.elapsed()
+}
+
 /// Runs a variant `iters` times and returns the time it took.
 type Measure = fn(u64) -> Duration;
 
 fn main() {
-    let variants: [(&str, Measure); 13] = [
+    let variants: [(&str, Measure); 15] = [
         ("hand_inject", hand_inject),
         ("inject", inject),
         ("inject_current", inject_current),
@@ -282,6 +325,8 @@ fn main() {
         ("otel_extract_map10", otel_extract_map10),
         ("forward_map10", forward_map10),
         ("otel_inject_map10", otel_inject_map10),
+        ("inject_signed", inject_signed),
+        ("verify_extract", verify_extract),
     ];
     // `--count <variant> <iterations>`: run one variant, no timing, for an instruction count.
     let args: Vec<String> = std::env::args().collect();
@@ -340,6 +385,21 @@ fn main() {
             Ratio {
                 subject: ("forward_map10", &forward_map10),
                 anchor: ("otel_inject_map10", &otel_inject_map10),
+                budget: None,
+            },
+        ],
+    );
+    support::report(
+        "sign and verify two fields per hop (feature `signing`)",
+        &[
+            Ratio {
+                subject: ("inject_signed", &inject_signed),
+                anchor: ("inject_current", &inject_current),
+                budget: None,
+            },
+            Ratio {
+                subject: ("verify_extract", &verify_extract),
+                anchor: ("extract", &extract),
                 budget: None,
             },
         ],

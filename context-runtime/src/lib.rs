@@ -13,6 +13,8 @@ mod spawn;
 #[cfg(feature = "opentelemetry")]
 pub use crate::carrier::ContextPropagator;
 pub use crate::carrier::{BAGGAGE, Baggage, Carrier, CarrierError, Propagate, inject_current};
+#[cfg(feature = "signing")]
+pub use crate::carrier::{SigningKeyError, SigningKeys};
 pub use crate::core::{Current, LogValue, RequestContext, Scoped};
 #[cfg(feature = "http")]
 pub use crate::http::{

@@ -3,11 +3,17 @@
 //! what it keeps renders to a list the strict parse reads back equal; a context extracted from
 //! headers holds exactly what its own entries said (or an error naming one of its fields); and
 //! sent on, it goes first, followed by the received entries that still fit, unchanged and in
-//! order.
+//! order. Signed (feature `signing`): verifying any input never panics and fails only with a
+//! signature's error; the context sent on signed verifies back to exactly its fields, whatever
+//! was received beside them.
 
 #![no_main]
 
-use context_runtime::{Baggage, CarrierError, RequestContext, RequestId, inject_current};
+use std::sync::OnceLock;
+
+use context_runtime::{
+    Baggage, CarrierError, RequestContext, RequestId, SigningKeys, inject_current,
+};
 use http::{HeaderMap, HeaderValue};
 use libfuzzer_sys::fuzz_target;
 
@@ -32,6 +38,9 @@ struct Ctx {
 pub extern "C" fn __lsan_default_suppressions() -> *const std::ffi::c_char {
     c"leak:context_runtime::core::registry::register\nleak:core/registry.rs\n".as_ptr()
 }
+
+/// The key of the signature entry, never forwarded.
+const SIGNATURE: &str = SigningKeys::ENTRY;
 
 /// `Ctx`'s propagated fields, in declaration order: its baggage keys.
 const FIELDS: [&str; 4] = ["request_id", "tenant", "user", "attempt"];
@@ -135,16 +144,24 @@ fn context(headers: &HeaderMap, parsed: Option<&Parsed>) {
     );
     assert_eq!(&strict, parsed_strict);
 
-    // Received baggage alone is forwarded as received (it is within the limits already).
+    // Received baggage alone is forwarded as received (it is within the limits already), but a
+    // signature, which is never forwarded.
     let mut out = HeaderMap::new();
     let result = received.clone().sync_scope(|| inject_current(&mut out));
     assert_eq!(result, Ok(()));
     let sent: Vec<_> = out.get_all("baggage").iter().collect();
-    if received.is_empty() {
+    let mut forwarded = received.clone();
+    forwarded.remove(SIGNATURE);
+    if forwarded.is_empty() {
         assert!(sent.is_empty(), "{sent:?}");
     } else {
-        assert_eq!(sent, [received.to_string().as_str()]);
+        assert_eq!(sent, [forwarded.to_string().as_str()]);
     }
+
+    // Verified as a hop that requires signatures: never a panic, only a signature's error, and
+    // what verifies holds exactly the entries the signature lists (unreachable without the
+    // secret, but checked should a input ever get there).
+    verified(headers, &received);
 
     let expected = expected_extraction(&lists);
     let ctx = match (Ctx::extract(headers), expected) {
@@ -163,9 +180,19 @@ fn context(headers: &HeaderMap, parsed: Option<&Parsed>) {
                 ),
                 "{lists:?}: {error:?}"
             );
-            let named = field_of(&error);
-            assert!(named.is_some_and(|field| FIELDS.contains(&field)));
-            assert_eq!(kind_of(&error), expected, "{lists:?}: {error:?}");
+            // One field in error is its own variant; several are `Fields`, in field order.
+            let parts = match &error {
+                CarrierError::Fields { errors } => {
+                    assert!(errors.len() >= 2, "{error:?}");
+                    errors.as_slice()
+                }
+                single => std::slice::from_ref(single),
+            };
+            for part in parts {
+                assert!(field_of(part).is_some_and(|field| FIELDS.contains(&field)));
+            }
+            let kinds: Vec<_> = parts.iter().map(kind_of).collect();
+            assert_eq!(kinds, expected, "{lists:?}: {error:?}");
             return;
         }
         (got, expected) => panic!(
@@ -174,6 +201,82 @@ fn context(headers: &HeaderMap, parsed: Option<&Parsed>) {
         ),
     };
     forward(ctx, headers, &received);
+    signed(headers, &received);
+}
+
+/// The keys of the signed form: the input never knows the secret.
+fn keys() -> &'static SigningKeys {
+    static KEYS: OnceLock<SigningKeys> = OnceLock::new();
+    KEYS.get_or_init(|| SigningKeys::new("fuzz", [7_u8; 32]).expect("a valid key"))
+}
+
+/// `SigningKeys::verify` of `headers`, whose lenient reading is `received`.
+fn verified(headers: &HeaderMap, received: &Baggage) {
+    match keys().verify(headers) {
+        Ok(verified) => {
+            // The only signature, and the keys it lists, each once in the baggage, in order.
+            let signatures: Vec<_> = received
+                .iter()
+                .filter(|(key, _)| *key == SIGNATURE)
+                .collect();
+            assert_eq!(signatures.len(), 1, "{received:?}");
+            let rendered = received.to_string();
+            let listed = pieces(&rendered)
+                .into_iter()
+                .find(|piece| piece.starts_with("context-sig="))
+                .and_then(|piece| piece.split_once(";keys="))
+                .map_or(Vec::new(), |(_, keys)| keys.split(':').collect());
+            let keys: Vec<_> = verified.iter().map(|(key, _)| key).collect();
+            assert_eq!(keys, listed, "{rendered:?}");
+            for (key, value) in verified.iter() {
+                assert_eq!(received.iter().filter(|(k, _)| *k == key).count(), 1);
+                assert_eq!(received.get(key), Some(value));
+            }
+        }
+        Err(error) => assert!(is_signature_error(&error), "{error:?}"),
+    }
+}
+
+fn is_signature_error(error: &CarrierError) -> bool {
+    matches!(
+        error,
+        CarrierError::Unsigned
+            | CarrierError::MalformedSignature { .. }
+            | CarrierError::UnknownSigningKey
+            | CarrierError::SignatureMismatch
+            | CarrierError::SignedEntryMissing
+            | CarrierError::SignedEntryRepeated
+    )
+}
+
+/// The context `headers` hold, sent on signed with the `received` baggage forwarded: the
+/// signature follows the context's fields, and verifying what was sent gives exactly those
+/// fields, in order, whatever was received beside them; `from_baggage` of it reads them back.
+fn signed(headers: &HeaderMap, received: &Baggage) {
+    let Ok(builder) = Ctx::extract(headers) else {
+        unreachable!("extracted once already")
+    };
+    let ctx = builder.token(String::new()).build();
+    let own = own_entries(&ctx);
+    let mut out = HeaderMap::new();
+    let sent = received
+        .clone()
+        .sync_scope(|| ctx.sync_scope(|| keys().inject_current(&mut out)));
+    if sent.is_err() {
+        // The fields and the signature alone exceed the W3C limits.
+        assert!(matches!(sent, Err(CarrierError::TooLarge { .. })), "{sent:?}");
+        return;
+    }
+    let list = out["baggage"].to_str().expect("visible ASCII");
+    let parsed = Baggage::parse_strict(list).expect("what we send parses strictly");
+    assert_eq!(parsed.iter().nth(own.len()).map(|(key, _)| key), Some(SIGNATURE));
+    assert_eq!(parsed.iter().filter(|(key, _)| *key == SIGNATURE).count(), 1);
+    let verified = keys().verify(&out).expect("what we sign verifies");
+    let entries: Vec<_> = verified.iter().collect();
+    let expected: Vec<_> = own.iter().map(|(key, value)| (*key, value.as_str())).collect();
+    assert_eq!(entries, expected);
+    let again = Ctx::from_baggage(&verified).expect("every field signed");
+    assert_eq!(own_entries(&again.token(String::new()).build()), own);
 }
 
 /// Sends `ctx` on, in scope with the `received` baggage and into `headers` (which hold it):
@@ -192,7 +295,7 @@ fn forward(ctx: Ctx, headers: &HeaderMap, received: &Baggage) {
         .into_iter()
         .filter(|piece| {
             let key = piece.split('=').next().unwrap_or_default();
-            !FIELDS.contains(&key)
+            !FIELDS.contains(&key) && key != SIGNATURE
         })
         .collect::<Vec<_>>();
 
@@ -274,8 +377,8 @@ fn field_of(error: &CarrierError) -> Option<&'static str> {
 
 /// What `Ctx::extract` must say about `lists`, read independently of the library: each field's
 /// members (by the key before the first `=` or `;`), strictly in the W3C format and at most
-/// `MAX_LEN` rendered bytes; the first field in declaration order that is wrong is the error.
-fn expected_extraction(lists: &[String]) -> Result<Vec<(&'static str, String)>, Kind> {
+/// `MAX_LEN` rendered bytes; every field that is wrong is an error, in declaration order.
+fn expected_extraction(lists: &[String]) -> Result<Vec<(&'static str, String)>, Vec<Kind>> {
     let mut readings: [Vec<Option<String>>; 4] = Default::default();
     for member in lists.iter().flat_map(|list| list.split(',')).map(ows) {
         if member.is_empty() {
@@ -293,35 +396,47 @@ fn expected_extraction(lists: &[String]) -> Result<Vec<(&'static str, String)>, 
         readings[index].push(value);
     }
     let mut entries = Vec::new();
+    let mut errors = Vec::new();
     for (field, reading) in FIELDS.into_iter().zip(readings) {
-        let text = match reading.as_slice() {
-            [] => None,
-            [Some(value)] => Some(value.clone()),
-            [None] => return Err(("invalid", field)),
-            many if many.iter().all(Option::is_none) => return Err(("invalid", field)),
-            _ => return Err(("duplicate", field)),
-        };
-        let value = match (field, text) {
-            ("user", None) => continue,
-            ("attempt", None) => "1".to_owned(),
-            (_, None) => return Err(("missing", field)),
-            ("request_id", Some(text)) => match text.parse::<RequestId>() {
-                Ok(id) => id.as_str().to_owned(),
-                Err(_) => return Err(("invalid", field)),
-            },
-            ("tenant", Some(text)) => match text.parse::<u64>() {
-                Ok(tenant) => tenant.to_string(),
-                Err(_) => return Err(("invalid", field)),
-            },
-            ("attempt", Some(text)) => match text.parse::<u32>() {
-                Ok(attempt) => attempt.to_string(),
-                Err(_) => return Err(("invalid", field)),
-            },
-            (_, Some(text)) => text,
-        };
-        entries.push((field, value));
+        match expected_field(field, &reading) {
+            Ok(Some(value)) => entries.push((field, value)),
+            Ok(None) => {}
+            Err(kind) => errors.push((kind, field)),
+        }
     }
-    Ok(entries)
+    if errors.is_empty() {
+        Ok(entries)
+    } else {
+        Err(errors)
+    }
+}
+
+/// What `Ctx::extract` must read for one field from the members under its key (each `None`
+/// when not in the format): its value, `None` for an absent `user`, or the kind of error.
+fn expected_field(
+    field: &'static str,
+    reading: &[Option<String>],
+) -> Result<Option<String>, &'static str> {
+    let text = match reading {
+        [] => None,
+        [Some(value)] => Some(value.clone()),
+        many if many.iter().all(Option::is_none) => return Err("invalid"),
+        _ => return Err("duplicate"),
+    };
+    let value = match (field, text) {
+        ("user", None) => return Ok(None),
+        ("attempt", None) => "1".to_owned(),
+        (_, None) => return Err("missing"),
+        ("request_id", Some(text)) => text
+            .parse::<RequestId>()
+            .map_err(|_| "invalid")?
+            .as_str()
+            .to_owned(),
+        ("tenant", Some(text)) => text.parse::<u64>().map_err(|_| "invalid")?.to_string(),
+        ("attempt", Some(text)) => text.parse::<u32>().map_err(|_| "invalid")?.to_string(),
+        (_, Some(text)) => text,
+    };
+    Ok(Some(value))
 }
 
 /// A list member (trimmed) in the W3C format: `key OWS = OWS value *(OWS ; OWS property)`, as

@@ -597,6 +597,17 @@ fn properties_of(properties: &str) -> Result<String, &'static str> {
     Ok(out)
 }
 
+/// A value of baggage octets percent-decoded, as [`Baggage`] holds it: borrowed when it holds
+/// no `%`.
+#[cfg(feature = "signing")]
+pub(crate) fn decoded(value: &str) -> Cow<'_, str> {
+    if value.contains('%') {
+        Cow::Owned(decode(value))
+    } else {
+        Cow::Borrowed(value)
+    }
+}
+
 /// Percent-decodes a value of baggage octets. A `%` that does not start an escape of two hex
 /// digits is itself (as URL decoders and OpenTelemetry read it); the decoded bytes are read as
 /// UTF-8 with invalid sequences replaced by U+FFFD, as the spec requires.

@@ -111,6 +111,35 @@ pub enum CarrierError {
     },
     /// The `baggage` list has more than [`Baggage::MAX_ENTRIES`] entries.
     TooManyEntries,
+    /// The baggage has no signature, and this service reads only signed fields
+    /// (`SigningKeys::verify`, feature `signing`): a client reached an internal service
+    /// directly, or the sender does not sign.
+    #[cfg(feature = "signing")]
+    Unsigned,
+    /// The baggage is signed with a key id this service does not accept: a key retired here but
+    /// still used by the sender, or one never shared with this service.
+    #[cfg(feature = "signing")]
+    UnknownSigningKey,
+    /// The signature does not match the entries it covers: a signed value changed after
+    /// signing, a signature replayed over other fields, or a secret that differs under one key
+    /// id.
+    #[cfg(feature = "signing")]
+    SignatureMismatch,
+    /// The signature entry is not in the format the sender writes (`context-sig=<key id>:<64 hex
+    /// digits>;keys=<key>:<key>`), or is in the baggage more than once.
+    #[cfg(feature = "signing")]
+    MalformedSignature {
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// An entry the signature covers is not in the baggage (or not in the W3C format): removed
+    /// on the way, by a proxy that drops entries, say.
+    #[cfg(feature = "signing")]
+    SignedEntryMissing,
+    /// An entry the signature covers is in the baggage more than once: which one was signed is
+    /// ambiguous, so neither is believed.
+    #[cfg(feature = "signing")]
+    SignedEntryRepeated,
 }
 
 impl CarrierError {
@@ -233,6 +262,38 @@ impl fmt::Display for CarrierError {
                 f,
                 "the baggage has more than {} entries, the most the W3C Baggage grammar allows",
                 Baggage::MAX_ENTRIES
+            ),
+            #[cfg(feature = "signing")]
+            Self::Unsigned => f.write_str(
+                "the baggage is not signed, and this service believes only signed fields: send \
+                 through `PropagateLayer::sign_with` (or `SigningKeys::inject_current`) with a key \
+                 this service accepts",
+            ),
+            #[cfg(feature = "signing")]
+            Self::UnknownSigningKey => f.write_str(
+                "the baggage is signed with a key this service does not accept (retired, or never \
+                 shared with it): sign with the current key, or accept the old one here until \
+                 every sender has moved",
+            ),
+            #[cfg(feature = "signing")]
+            Self::SignatureMismatch => f.write_str(
+                "the baggage's signature does not match the entries it covers: they were changed \
+                 after signing, or the signature belongs to other entries; send the signed \
+                 entries as the sender wrote them",
+            ),
+            #[cfg(feature = "signing")]
+            Self::MalformedSignature { reason } => {
+                write!(f, "malformed baggage signature: {reason}")
+            }
+            #[cfg(feature = "signing")]
+            Self::SignedEntryMissing => f.write_str(
+                "an entry the baggage's signature covers is missing: send the signed entries as \
+                 the sender wrote them (a proxy that drops entries breaks the signature)",
+            ),
+            #[cfg(feature = "signing")]
+            Self::SignedEntryRepeated => f.write_str(
+                "an entry the baggage's signature covers is in the baggage more than once: \
+                 refusing to guess which one was signed",
             ),
         }
     }

@@ -2,7 +2,8 @@
 //! text map (HTTP headers, a job payload's map); the fields go in its `baggage` key as a W3C
 //! [`Baggage`] list, each field's value through [`Propagate`]; what goes wrong is a
 //! [`CarrierError`]. With the `opentelemetry` feature, [`ContextPropagator`] does the same as an
-//! OpenTelemetry propagator.
+//! OpenTelemetry propagator. With the `signing` feature, [`SigningKeys`] signs the fields a
+//! service sends and verifies those it receives.
 
 mod baggage;
 mod error;
@@ -10,6 +11,8 @@ mod inbound;
 #[cfg(feature = "opentelemetry")]
 mod otel;
 mod propagate;
+#[cfg(feature = "signing")]
+mod signing;
 
 use std::collections::{BTreeMap, HashMap};
 use std::hash::BuildHasher;
@@ -26,6 +29,8 @@ pub(crate) use propagate::send_current;
 use propagate::{Existing, Outgoing};
 pub use propagate::{Propagate, inject_current};
 pub use propagate::{inject, write_baggage};
+#[cfg(feature = "signing")]
+pub use signing::{SigningKeyError, SigningKeys};
 
 /// A text map that carries context between processes: HTTP headers, a message's metadata, a
 /// job payload's map.

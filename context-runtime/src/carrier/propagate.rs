@@ -124,9 +124,20 @@ pub(crate) fn send_current(
     carrier: &mut (impl Carrier + ?Sized),
     forward: bool,
 ) -> Result<(), CarrierError> {
+    send_current_then(carrier, forward, |_| {})
+}
+
+/// [`send_current`], with `after_own` run on the list once the contexts' own fields are in it
+/// and before any foreign entry (where the `signing` feature adds its signature).
+pub(crate) fn send_current_then(
+    carrier: &mut (impl Carrier + ?Sized),
+    forward: bool,
+    after_own: impl FnOnce(&mut Outgoing),
+) -> Result<(), CarrierError> {
     let existing = Existing::read(carrier);
     let mut out = Outgoing::new();
     out.current();
+    after_own(&mut out);
     out.foreign(&existing.baggage, |_| false);
     if forward {
         out.received(|key| existing.baggage.get(key).is_some());
@@ -176,6 +187,11 @@ pub fn write_baggage<T: RequestContext>(
     });
     result
 }
+
+/// The key of the baggage entry that signs the contexts' fields (feature `signing`). Not a Rust
+/// identifier (it holds a `-`), so never a field's name; never forwarded, with the feature or
+/// without.
+pub(crate) const SIGNATURE: &str = "context-sig";
 
 /// The baggage a carrier held before we wrote to it.
 pub(crate) struct Existing {
@@ -253,6 +269,23 @@ impl Outgoing {
         });
     }
 
+    /// The own entries written so far (`key=value` joined by `,`, values percent-encoded), and
+    /// how many they are: what a signature covers.
+    #[cfg(feature = "signing")]
+    pub(crate) fn own_entries(&self) -> (&str, usize) {
+        (&self.list[..self.own_end], self.own_count)
+    }
+
+    /// One more own entry after the fields (a signature): counted as own, so never trimmed.
+    /// Must come before any foreign entry; `key` is a token and `properties` well-formed.
+    #[cfg(feature = "signing")]
+    pub(crate) fn own_entry(&mut self, key: &str, value: &str, properties: &str) {
+        debug_assert!(self.ends.is_empty(), "own entries go first");
+        push_entry(&mut self.list, key, value, properties);
+        self.own_end = self.list.len();
+        self.own_count += 1;
+    }
+
     /// The entries of `from` that are not the contexts' own, nor `skip`ped (those of an earlier
     /// source), after those already here.
     pub(crate) fn foreign(&mut self, from: &Baggage, skip: impl Fn(&str) -> bool) {
@@ -263,10 +296,12 @@ impl Outgoing {
         }
     }
 
-    /// One foreign entry, unless it is named like a context's field. `key` is a token and
+    /// One foreign entry, unless it is named like a context's field, or is a signature (a
+    /// received one covers the sender's entries, not ours: a hop signs its own, and a stale
+    /// signature next to rewritten fields would only be refused). `key` is a token and
     /// `properties` well-formed.
     pub(crate) fn foreign_entry(&mut self, key: &str, value: &str, properties: &str) {
-        if !self.taken.contains(&key) {
+        if key != SIGNATURE && !self.taken.contains(&key) {
             push_entry(&mut self.list, key, value, properties);
             self.ends.push(self.list.len());
         }

@@ -11,6 +11,8 @@ use tower_layer::Layer;
 use tower_service::Service;
 
 use super::{Destinations, X_REQUEST_ID};
+#[cfg(feature = "signing")]
+use crate::SigningKeys;
 use crate::carrier::{Inbound, send_current};
 use crate::{CarrierError, RequestContext};
 
@@ -74,6 +76,9 @@ use crate::{CarrierError, RequestContext};
 pub struct PropagateLayer {
     to: Destinations,
     forward: bool,
+    /// The keys that sign the contexts' fields, with the `signing` feature.
+    #[cfg(feature = "signing")]
+    keys: Option<SigningKeys>,
 }
 
 impl PropagateLayer {
@@ -81,7 +86,50 @@ impl PropagateLayer {
     /// baggage of the request being served to the destinations `to` allows, and nothing to
     /// others.
     pub fn new(to: Destinations) -> Self {
-        Self { to, forward: true }
+        Self {
+            to,
+            forward: true,
+            #[cfg(feature = "signing")]
+            keys: None,
+        }
+    }
+
+    /// Signs the contexts' propagated fields of every request with `keys` (feature `signing`):
+    /// one more baggage entry, right after them, that a service sharing the key verifies
+    /// ([`SigningKeys::verify`]) before it believes them. A signature the served request
+    /// received is never forwarded: this hop signs its own fields. See
+    /// [`SigningKeys`] for what is and is not covered.
+    ///
+    /// ```
+    /// use context_runtime::{Destinations, PropagateLayer, RequestContext, SigningKeys};
+    /// use http::{Request, Response};
+    /// use tower::{ServiceBuilder, ServiceExt};
+    ///
+    /// #[derive(RequestContext)]
+    /// struct RequestCtx { #[context(propagate)] tenant: u64 }
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let keys = SigningKeys::new("2025-06", [6_u8; 32]).unwrap();
+    /// let client = ServiceBuilder::new()
+    ///     .layer(PropagateLayer::new(Destinations::all()).sign_with(keys.clone()))
+    ///     .service_fn(|request: Request<()>| async move {
+    ///         Ok::<_, std::convert::Infallible>(Response::new(request.headers().clone()))
+    ///     });
+    ///
+    /// let ctx = RequestCtx::builder().tenant(7).build();
+    /// let sent = ctx.scope(client.oneshot(Request::new(()))).await.unwrap().into_body();
+    /// assert!(sent["baggage"].to_str().unwrap().starts_with("tenant=7,context-sig=2025-06:"));
+    /// assert_eq!(keys.verify(&sent).unwrap().get("tenant"), Some("7"));
+    /// # }
+    /// ```
+    #[cfg(feature = "signing")]
+    #[must_use]
+    pub fn sign_with(self, keys: SigningKeys) -> Self {
+        Self {
+            keys: Some(keys),
+            ..self
+        }
     }
 
     /// Whether the baggage the served request received is forwarded (the default), or only the
@@ -118,6 +166,8 @@ impl<S> Layer<S> for PropagateLayer {
             inner,
             to: self.to.clone(),
             forward: self.forward,
+            #[cfg(feature = "signing")]
+            keys: self.keys.clone(),
         }
     }
 }
@@ -128,6 +178,19 @@ pub struct PropagateService<S> {
     inner: S,
     to: Destinations,
     forward: bool,
+    #[cfg(feature = "signing")]
+    keys: Option<SigningKeys>,
+}
+
+impl<S> PropagateService<S> {
+    /// The current contexts' fields into `headers`, signed when the layer was given keys.
+    fn send(&self, headers: &mut http::HeaderMap) -> Result<(), CarrierError> {
+        #[cfg(feature = "signing")]
+        if let Some(keys) = &self.keys {
+            return keys.send_current(headers, self.forward);
+        }
+        send_current(headers, self.forward)
+    }
 }
 
 /// A boxed error, what [`PropagateService`] fails with: the inner client's error, or the
@@ -162,7 +225,7 @@ where
         {
             headers.insert(X_REQUEST_ID, id);
         }
-        let state = match send_current(headers, self.forward) {
+        let state = match self.send(headers) {
             Ok(()) => Sending::Sent {
                 future: self.inner.call(request),
             },
