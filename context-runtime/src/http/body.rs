@@ -148,6 +148,9 @@ where
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<B::Data>, B::Error>>> {
         match self.project().kind.project() {
+            // A body at its end has nothing left to run: no need to enter the contexts for it
+            // to say so (a one-frame body, the common response, is polled twice).
+            KindProjection::Served { body, .. } if body.is_end_stream() => Poll::Ready(None),
             KindProjection::Served { body, contexts } => contexts.enter(|| body.poll_frame(cx)),
             KindProjection::Refused { body } => body.poll_frame(cx),
             KindProjection::Text { text } => {
