@@ -328,15 +328,11 @@ fn main() {
         ("inject_signed", inject_signed),
         ("verify_extract", verify_extract),
     ];
-    // `--count <variant> <iterations>`: run one variant, no timing, for an instruction count.
-    let args: Vec<String> = std::env::args().collect();
-    if let [_, flag, name, iters, ..] = args.as_slice()
-        && flag == "--count"
-    {
-        let iters = iters.parse().expect("a number of iterations");
+    // `--count <variant> <iterations>`: for an instruction count (`benches/instructions.sh`).
+    if let Some((name, iters)) = support::count_args() {
         let (_, variant) = variants
             .iter()
-            .find(|(known, _)| known == name)
+            .find(|(known, _)| *known == name)
             .expect("a variant of this benchmark");
         black_box(variant(iters));
         return;

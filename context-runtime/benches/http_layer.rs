@@ -440,14 +440,9 @@ fn main() {
             .map(|(_, variant)| &**variant)
             .expect("a variant of this benchmark")
     };
-    // `--count <variant> <iterations>`: a warm-up, then that many requests through one in-process
-    // variant, no timing, for an instruction count.
-    let args: Vec<String> = std::env::args().collect();
-    if let [_, flag, name, iters, ..] = args.as_slice()
-        && flag == "--count"
-    {
-        let iters = iters.parse().expect("a number of iterations");
-        let variant = variant(name);
+    // `--count <variant> <iterations>`: for an instruction count (`benches/instructions.sh`).
+    if let Some((name, iters)) = support::count_args() {
+        let variant = variant(&name);
         black_box(variant(WARM_UP));
         black_box(variant(iters));
         return;

@@ -180,9 +180,8 @@ fn variants(out: Out) -> Vec<Variant> {
 const WARM_UP: u64 = 1_000;
 
 fn main() {
-    let args: Vec<String> = std::env::args().collect();
     // `--show`: one line of each variant on standard output, to see that they say the same.
-    if args.iter().any(|arg| arg == "--show") {
+    if std::env::args().any(|arg| arg == "--show") {
         for (name, variant) in variants(|| Box::new(std::io::stdout())) {
             print!("{name:<24} ");
             variant(1);
@@ -197,11 +196,8 @@ fn main() {
             .map(|(_, variant)| &**variant)
             .expect("a variant of this benchmark")
     };
-    if let [_, flag, name, iters, ..] = args.as_slice()
-        && flag == "--count"
-    {
-        let iters = iters.parse().expect("a number of iterations");
-        let variant = find(name);
+    if let Some((name, iters)) = support::count_args() {
+        let variant = find(&name);
         black_box(variant(WARM_UP));
         black_box(variant(iters));
         return;

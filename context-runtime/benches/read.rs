@@ -129,16 +129,11 @@ fn main() {
         ("derived_try_with", derived_try_with),
         ("derived_current", derived_current),
     ];
-    // `--count <variant> <iterations>`: that many reads of one variant, no timing, for an
-    // instruction count (`benches/instructions.sh read ...`).
-    let args: Vec<String> = std::env::args().collect();
-    if let [_, flag, name, iters, ..] = args.as_slice()
-        && flag == "--count"
-    {
-        let iters = iters.parse().expect("a number of iterations");
+    // `--count <variant> <iterations>`: for an instruction count (`benches/instructions.sh`).
+    if let Some((name, iters)) = support::count_args() {
         let (_, variant) = variants
             .iter()
-            .find(|(known, _)| known == name)
+            .find(|(known, _)| *known == name)
             .expect("a variant of this benchmark");
         black_box(variant(iters));
         return;

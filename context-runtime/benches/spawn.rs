@@ -177,11 +177,8 @@ fn count(name: &str, iters: u64) {
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().collect();
-    if let [_, flag, name, iters, ..] = args.as_slice()
-        && flag == "--count"
-    {
-        count(name, iters.parse().expect("a number of iterations"));
+    if let Some((name, iters)) = support::count_args() {
+        count(&name, iters);
         return;
     }
     // Every child must see the context, or the comparison is meaningless.

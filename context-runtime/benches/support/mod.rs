@@ -84,3 +84,16 @@ pub(crate) fn report(title: &str, ratios: &[Ratio<'_>]) {
         );
     }
 }
+
+/// The variant and the number of operations of `--count <variant> <iterations>`, the mode
+/// `benches/instructions.sh` runs a bench in (no timing: that many operations of one variant,
+/// for an instruction count), or `None` in the other modes.
+pub(crate) fn count_args() -> Option<(String, u64)> {
+    let args: Vec<String> = std::env::args().collect();
+    match args.as_slice() {
+        [_, flag, name, iters, ..] if flag == "--count" => {
+            Some((name.clone(), iters.parse().expect("a number of iterations")))
+        }
+        _ => None,
+    }
+}
