@@ -5,11 +5,14 @@
 //! arbitrary text never panics, refuses with a parse error only, and what it accepts renders to
 //! a fixed point.
 
+mod props;
+
 use std::collections::HashMap;
 
 use context_runtime::{BAGGAGE, Baggage, CarrierError, RequestContext};
 use proptest::prelude::*;
-use proptest::test_runner::Config;
+
+use props::{config, text};
 
 /// A context with a propagated field of each common kind, and one that stays local.
 #[derive(RequestContext)]
@@ -41,24 +44,6 @@ fn fields(ctx: &PropCtx) -> Fields {
         *ctx.flag(),
         *ctx.retries(),
     )
-}
-
-/// 256 cases, and no regression files written next to the suite (a failure prints its input).
-fn config() -> Config {
-    Config {
-        cases: 256,
-        failure_persistence: None,
-        ..Config::default()
-    }
-}
-
-/// Any text: every `char` (controls, surrogate-adjacent planes, U+FFFD), or `.*`.
-fn text() -> impl Strategy<Value = String> {
-    prop_oneof![
-        proptest::collection::vec(any::<char>(), 0..40).prop_map(String::from_iter),
-        ".*",
-        "[ -~]*",
-    ]
 }
 
 /// A baggage key: an RFC 7230 token.

@@ -8,12 +8,15 @@
 
 #![cfg(feature = "signing")]
 
+mod props;
+
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use context_runtime::{BAGGAGE, Baggage, CarrierError, RequestContext, SigningKeys};
 use proptest::prelude::*;
-use proptest::test_runner::Config;
+
+use props::{config, text};
 
 /// A context with a propagated field of each common kind, and one that stays local.
 #[derive(RequestContext)]
@@ -53,24 +56,6 @@ fn build((text, count, delta, note, flag): Fields) -> PropCtx {
         .flag(flag)
         .local("stays here".to_owned())
         .build()
-}
-
-/// 256 cases, and no regression files written next to the suite (a failure prints its input).
-fn config() -> Config {
-    Config {
-        cases: 256,
-        failure_persistence: None,
-        ..Config::default()
-    }
-}
-
-/// Any text: every `char` (controls, U+FFFD, astral planes), or `.*`.
-fn text() -> impl Strategy<Value = String> {
-    prop_oneof![
-        proptest::collection::vec(any::<char>(), 0..40).prop_map(String::from_iter),
-        ".*",
-        "[ -~]*",
-    ]
 }
 
 fn any_fields() -> impl Strategy<Value = Fields> {
