@@ -359,7 +359,8 @@ impl SigningKeys {
     /// let layer = ContextLayer::new(move |head: &http::request::Parts, _: &RequestId| {
     ///     let signed = keys.verify(&head.headers)?;
     ///     RequestCtx::from_baggage(&signed).map(|builder| builder.build())
-    /// });
+    /// })
+    /// .internal(); // a public edge would drop the `baggage` before this runs
     /// ```
     pub fn verify(&self, carrier: &(impl Carrier + ?Sized)) -> Result<Baggage, CarrierError> {
         // As `ContextLayer` reads what it forwards: the signature is not kept past the limits

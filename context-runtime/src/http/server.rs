@@ -222,7 +222,7 @@ impl<F, R> ContextLayer<F, R> {
     /// let service = ServiceBuilder::new()
     ///     .layer(ContextLayer::new(|head: &http::request::Parts, _: &RequestId| {
     ///         RequestCtx::extract(&head.headers).map(|builder| builder.build())
-    ///     }).refuse_with(problem))
+    ///     }).internal().refuse_with(problem))
     ///     .service_fn(|_: Request<()>| async { Ok::<_, std::convert::Infallible>(Response::new(String::new())) });
     /// let refused = service.oneshot(Request::new(())).await.unwrap();
     /// assert_eq!(refused.headers()["content-type"], "application/problem+json");
