@@ -49,24 +49,46 @@ enum Rule {
 }
 
 /// One allowed origin, normalised: the scheme and host in lower case, the port explicit.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone)]
 struct Origin {
     scheme: String,
     host: String,
     port: u16,
 }
 
+/// The port of `uri`: its own, or its scheme's default (`None` when it has neither).
+fn port_of(uri: &Uri) -> Option<u16> {
+    uri.port_u16().or_else(|| {
+        let scheme = uri.scheme_str()?;
+        if scheme.eq_ignore_ascii_case("http") {
+            Some(80)
+        } else if scheme.eq_ignore_ascii_case("https") {
+            Some(443)
+        } else {
+            None
+        }
+    })
+}
+
 impl Origin {
     /// The origin of an absolute URI (`None` without a scheme or host, or a port it cannot know).
     fn of(uri: &Uri) -> Option<Self> {
-        let scheme = uri.scheme_str()?.to_ascii_lowercase();
-        let host = uri.host()?.to_ascii_lowercase();
-        let port = uri.port_u16().or(match scheme.as_str() {
-            "http" => Some(80),
-            "https" => Some(443),
-            _ => None,
-        })?;
-        Some(Self { scheme, host, port })
+        Some(Self {
+            scheme: uri.scheme_str()?.to_ascii_lowercase(),
+            host: uri.host()?.to_ascii_lowercase(),
+            port: port_of(uri)?,
+        })
+    }
+
+    /// Whether `uri` goes to this origin: compared in place, without allocating (this runs on
+    /// every request a `PropagateLayer` sends).
+    fn matches(&self, uri: &Uri) -> bool {
+        uri.scheme_str()
+            .is_some_and(|scheme| scheme.eq_ignore_ascii_case(&self.scheme))
+            && uri
+                .host()
+                .is_some_and(|host| host.eq_ignore_ascii_case(&self.host))
+            && port_of(uri) == Some(self.port)
     }
 
     fn parse(text: &str) -> Result<Self, InvalidOrigin> {
@@ -165,9 +187,7 @@ impl Destinations {
     pub fn allows(&self, uri: &Uri) -> bool {
         match &self.0 {
             Rule::All => true,
-            Rule::Origins(origins) => {
-                Origin::of(uri).is_some_and(|origin| origins.contains(&origin))
-            }
+            Rule::Origins(origins) => origins.iter().any(|origin| origin.matches(uri)),
             Rule::Matching(allows) => uri.scheme().is_some() && uri.host().is_some() && allows(uri),
         }
     }
