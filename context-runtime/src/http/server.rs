@@ -83,7 +83,9 @@ use crate::CarrierError;
 /// believed: a request's `baggage` header is removed before the constructor (and everything
 /// inside) sees it, so a client cannot choose its tenant by sending `baggage: tenant=999`, and
 /// its entries are not forwarded to the services behind. One `INFO` event, "client baggage
-/// dropped", records it with the request's id and the number of entries (never their values).
+/// dropped", records it with the request's id and the number of entries (never their values);
+/// its target is `context_runtime::http::server`, where a subscriber's filter can quiet it for
+/// clients that always send baggage.
 /// Build the facts from the app's own sources: a verified token, an API key looked up, a header
 /// the app validates.
 ///
