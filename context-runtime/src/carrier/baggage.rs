@@ -420,7 +420,8 @@ impl Baggage {
     /// Runs `fut` with these entries as the baggage this work **received**: `inject_current`
     /// and the `http` feature's `PropagateLayer` forward them, after the propagated fields of
     /// the contexts set there (an entry named like one of those fields is theirs, not
-    /// forwarded). `ContextLayer` does this for every request; do it by hand where a context
+    /// forwarded). `ContextLayer` does this for every request it believes the `baggage` of (one
+    /// declared `.internal()`); do it by hand where a context
     /// is rebuilt from a carrier of your own (a job worker). Spawned work inherits it as it
     /// inherits contexts (`#[with_context]` without types, `Snapshot`, the spawn helpers).
     ///

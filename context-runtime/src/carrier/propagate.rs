@@ -76,8 +76,8 @@ where
 }
 
 /// Writes the `#[context(propagate)]` fields of **every context set here** (this task, or this
-/// thread) into the carrier's `baggage`, and forwards the baggage this work received (from
-/// `ContextLayer`, or [`Baggage::scope`]) and the entries already in the carrier: what the
+/// thread) into the carrier's `baggage`, and forwards the baggage this work received (from a
+/// `ContextLayer` declared `.internal()`, or [`Baggage::scope`]) and the entries already in the carrier: what the
 /// generated `inject` does for one context, for all of them. Outside any context and without
 /// received baggage, the carrier is left as it was.
 ///

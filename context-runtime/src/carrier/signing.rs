@@ -334,7 +334,8 @@ impl SigningKeys {
     /// not, is left out, so the context reports a field that was not signed as missing. The
     /// baggage is read leniently, as [`Baggage::extract`] reads it. Never panics.
     ///
-    /// Behind `ContextLayer` (feature `http`), the whole received baggage is still forwarded by
+    /// Behind a `ContextLayer` declared `.internal()` (feature `http`), the whole received
+    /// baggage is still forwarded by
     /// `PropagateLayer` as it came (but the signature, and the entries named like the fields the
     /// hop sends itself).
     ///

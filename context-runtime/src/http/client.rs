@@ -24,9 +24,10 @@ use crate::{CarrierError, RequestContext};
 /// - its **request id**: a request sent while serving one behind `ContextLayer` gets its
 ///   `x-request-id` (unless it has one), so the next service's `ContextLayer` adopts it and
 ///   both services log and echo the same id;
-/// - its **baggage**: the entries the served request received are forwarded after the
-///   contexts' fields, as the W3C spec says a receiver should ([`forward_baggage`](Self::forward_baggage)
-///   turns that off, for a client that calls a third party).
+/// - its **baggage**, behind a `ContextLayer` declared `.internal()` (a public edge drops the
+///   client's): the entries the served request received are forwarded after the contexts'
+///   fields, as the W3C spec says a receiver should ([`forward_baggage`](Self::forward_baggage)
+///   turns that off).
 ///
 /// Both travel into spawned work the way contexts do through `#[with_context]` without types,
 /// a `Snapshot` or the spawn helpers; `#[with_context(RequestCtx)]` carries exactly the types it

@@ -97,9 +97,10 @@ use crate::CarrierError;
 /// sends the caller's `x-request-id`, so the `&RequestId` here is the id of the request that
 /// started it all, the same one the caller echoed and logged.
 ///
-/// Everything the request brought in is carried on by the requests made while serving it:
+/// What the request brought in is carried on by the requests made while serving it:
 /// [`PropagateLayer`](super::PropagateLayer) (and [`inject_current`](crate::inject_current))
-/// forward its `baggage` entries after the contexts' own fields, and send its request id.
+/// send its request id and, at an internal hop, forward its `baggage` entries after the
+/// contexts' own fields.
 ///
 /// ```
 /// # use context_runtime::{CarrierError, ContextLayer, RequestContext, RequestId};
