@@ -5,6 +5,7 @@
 pub mod builder;
 mod carrier;
 mod core;
+mod deadline;
 #[cfg(feature = "http")]
 mod http;
 mod log;
@@ -16,6 +17,7 @@ pub use crate::carrier::{BAGGAGE, Baggage, Carrier, CarrierError, Propagate, inj
 #[cfg(feature = "signing")]
 pub use crate::carrier::{SigningKeyError, SigningKeys};
 pub use crate::core::{Current, LogValue, RequestContext, Scoped};
+pub use crate::deadline::{Deadline, DeadlineExceeded, DeadlineScope, Timeout, done, timeout};
 #[cfg(feature = "http")]
 pub use crate::http::{
     AsRefused, AsyncContextFuture, Awaiting, BoxError, ContextBody, ContextFuture, ContextLayer,

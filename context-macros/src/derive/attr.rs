@@ -2,6 +2,7 @@
 
 use proc_macro2::Span;
 use syn::meta::ParseNestedMeta;
+use syn::spanned::Spanned;
 use syn::{Attribute, Expr, LitStr, Path, Token};
 
 use crate::ctxt::Ctxt;
@@ -9,13 +10,15 @@ use crate::ctxt::Ctxt;
 /// Keys accepted on a field, in the order error messages list them.
 const FIELD_KEYS: &[&str] = &["default", "sensitive", "log", "propagate"];
 /// Keys accepted on the struct.
-const CONTAINER_KEYS: &[&str] = &["crate"];
+const CONTAINER_KEYS: &[&str] = &["crate", "sealed"];
 
 /// `#[context(...)]` on the struct.
 #[derive(Default)]
 pub(crate) struct ContainerAttrs {
     /// `crate = path`: where `context_runtime` is, for re-exporters.
     pub(crate) krate: Option<Path>,
+    /// `sealed`: a value cannot be scoped where another one is set.
+    pub(crate) sealed: Option<Span>,
 }
 
 /// `#[context(...)]` on a field. Each flag keeps the span of the key that set it, for errors.
@@ -43,6 +46,15 @@ pub(crate) fn container(cx: &mut Ctxt, attrs: &[Attribute]) -> ContainerAttrs {
                     return Err(duplicate(&meta, "crate"));
                 }
                 out.krate = Some(path);
+                Ok(())
+            } else if meta.path.is_ident("sealed") {
+                if !meta.input.is_empty() && !meta.input.peek(Token![,]) {
+                    return Err(meta.error("`sealed` takes no value: write `#[context(sealed)]`"));
+                }
+                if out.sealed.is_some() {
+                    return Err(duplicate(&meta, "sealed"));
+                }
+                out.sealed = Some(meta.path.span());
                 Ok(())
             } else if FIELD_KEYS.iter().any(|key| meta.path.is_ident(key)) {
                 Err(meta.error(format_args!(
@@ -82,8 +94,11 @@ pub(crate) fn field(cx: &mut Ctxt, attrs: &[Attribute]) -> FieldAttrs {
                 &mut out.log
             } else if meta.path.is_ident("propagate") {
                 &mut out.propagate
-            } else if meta.path.is_ident("crate") {
-                return Err(meta.error("`crate` belongs on the struct, not on a field"));
+            } else if meta.path.is_ident("crate") || meta.path.is_ident("sealed") {
+                return Err(meta.error(format_args!(
+                    "`{}` belongs on the struct, not on a field",
+                    path_name(&meta.path)
+                )));
             } else {
                 return Err(unknown(&meta, FIELD_KEYS));
             };

@@ -34,6 +34,10 @@ pub(super) fn expand(input: &Input<'_>) -> TokenStream {
     let log_fields = log_fields(input, &private);
     let propagate = propagate(input, &private);
     let injection = injection(input, &private);
+    let sealed = input
+        .attrs
+        .sealed
+        .map(|span| quote_spanned!(span=> const __SEALED: bool = true;));
     // A field already refused for interior mutability (or a type macro) is not also reported as
     // `!Sync`.
     let assertions = input
@@ -78,6 +82,8 @@ pub(super) fn expand(input: &Input<'_>) -> TokenStream {
                     &__CONTEXT
                 }
 
+                #sealed
+
                 #log_fields
                 #propagate
             }
@@ -94,13 +100,23 @@ pub(super) fn expand(input: &Input<'_>) -> TokenStream {
 fn reads(input: &Input<'_>, private: &TokenStream) -> TokenStream {
     let (context, vis) = (input.ident, input.vis);
     let name = context.to_string();
+    let sealed = input.attrs.sealed.map(|_| {
+        format!(
+            " `{name}` is sealed: where another `{name}` is set, entering this one panics \
+             (re-entering the same value, as spawned work does, is fine)."
+        )
+    });
     let scope = format!(
         " Runs `fut` with this `{name}` as the current one: every poll of `fut`, at any depth, \
-         reads it. Scopes nest: an inner one shadows this one until it ends."
+         reads it.{}",
+        sealed
+            .as_deref()
+            .unwrap_or(" Scopes nest: an inner one shadows this one until it ends.")
     );
     let sync_scope = format!(
         " Runs `f` with this `{name}` as the current one, for blocking code (a `spawn_blocking` \
-         closure, a thread)."
+         closure, a thread).{}",
+        sealed.as_deref().unwrap_or_default()
     );
     let current = format!(
         " A shared, read-only handle to the current `{name}`, which can outlive the scope and \

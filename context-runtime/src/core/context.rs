@@ -50,6 +50,21 @@ pub trait RequestContext: Sealed + Sized + Send + Sync + 'static {
     #[doc(hidden)]
     fn __storage() -> &'static LocalKey<Current<Self>>;
 
+    /// Whether the type is sealed (`#[context(sealed)]`): a value cannot be scoped where another
+    /// one is set. Generated; not part of the API.
+    #[doc(hidden)]
+    const __SEALED: bool = false;
+
+    /// The value to enter when `self` is scoped where the values of `current` are set: `self`,
+    /// but a runtime type may refuse to loosen what is set ([`Deadline`](crate::Deadline) keeps
+    /// the earlier deadline). Not part of the API.
+    #[doc(hidden)]
+    #[inline]
+    #[must_use]
+    fn __entering(self) -> Self {
+        self
+    }
+
     /// Visits the `#[context(log)]` fields. Generated when there are some; not part of the API.
     #[doc(hidden)]
     fn __log_fields(&self, visit: &mut dyn FnMut(&'static str, LogValue<'_>)) {
@@ -66,8 +81,10 @@ pub trait RequestContext: Sealed + Sized + Send + Sync + 'static {
     /// Runs `fut` with `self` as the current context of this type: every poll of `fut` sees it.
     ///
     /// Scopes nest: an inner scope of the same type shadows the outer one until it completes, is
-    /// dropped, or panics, and the outer value is back afterwards. Scopes of different types are
-    /// independent. The value is not inherited by tasks `fut` spawns with a plain `tokio::spawn`.
+    /// dropped, or panics, and the outer value is back afterwards; except for a sealed type
+    /// (`#[context(sealed)]`), whose scope panics where another value of it is set. Scopes of
+    /// different types are independent. The value is not inherited by tasks `fut` spawns with a
+    /// plain `tokio::spawn`.
     ///
     /// ```
     /// # use context_runtime::RequestContext;
@@ -79,7 +96,7 @@ pub trait RequestContext: Sealed + Sized + Send + Sync + 'static {
     /// # }
     /// ```
     fn scope<F: Future>(self, fut: F) -> Scoped<Self, F> {
-        Current::new(self).scope(fut)
+        Current::new(self.__entering()).scope(fut)
     }
 
     /// Runs the closure `f` with `self` as the current context of this type, for blocking code
@@ -92,7 +109,7 @@ pub trait RequestContext: Sealed + Sized + Send + Sync + 'static {
     /// assert_eq!(doubled, 42);
     /// ```
     fn sync_scope<R>(self, f: impl FnOnce() -> R) -> R {
-        Current::new(self).sync_scope(f)
+        Current::new(self.__entering()).sync_scope(f)
     }
 
     /// A shared, read-only handle to the current context of this type.

@@ -9,7 +9,7 @@ use std::task::{Context, Poll, Waker};
 
 use tokio::task::LocalKey;
 
-use super::{RequestContext, Scoped, registry};
+use super::{RequestContext, Scoped, registry, short_type_name};
 
 /// A shared, read-only handle to a context value, returned by
 /// [`RequestContext::current`].
@@ -54,6 +54,11 @@ impl<T> Current<T> {
         self.0
     }
 
+    /// The value's address: what tells two values of a sealed type apart.
+    pub(crate) fn addr(this: &Self) -> usize {
+        Arc::as_ptr(&this.0).addr()
+    }
+
     /// Whether two handles point at the same context value (not merely equal ones).
     ///
     /// ```
@@ -77,11 +82,21 @@ impl<T> Current<T> {
     /// value while unwinding, and the value is dropped.
     ///
     /// [`Snapshot`]: crate::Snapshot
+    ///
+    /// A `sealed` type's value must not shadow another one ([`refuse_shadowing`]).
     #[inline]
-    pub(crate) fn enter_mut(self, key: &'static LocalKey<Self>, f: &mut dyn FnMut()) -> Option<Self>
+    pub(crate) fn enter_mut(
+        self,
+        key: &'static LocalKey<Self>,
+        sealed: bool,
+        f: &mut dyn FnMut(),
+    ) -> Option<Self>
     where
         T: 'static,
     {
+        if sealed {
+            refuse_shadowing(key, Self::addr(&self));
+        }
         let mut scoped = pin!(key.scope(
             self,
             poll_fn(|_| {
@@ -112,8 +127,12 @@ impl<T: RequestContext> Current<T> {
     /// .await;
     /// # }
     /// ```
+    ///
+    /// # Panics
+    ///
+    /// When polled where another value of a sealed type (`#[context(sealed)]`) is set.
     pub fn scope<F: Future>(self, fut: F) -> Scoped<T, F> {
-        Scoped::new(T::__storage().scope(self, fut))
+        Scoped::new(T::__storage(), self, fut, T::__SEALED)
     }
 
     /// Runs `f` with this value as the current context of its type (see
@@ -126,7 +145,14 @@ impl<T: RequestContext> Current<T> {
     /// let tenant = ctx.sync_scope(|| Ctx::with(|c| *c.tenant()));
     /// assert_eq!(tenant, 7);
     /// ```
+    ///
+    /// # Panics
+    ///
+    /// Where another value of a sealed type (`#[context(sealed)]`) is set.
     pub fn sync_scope<R>(self, f: impl FnOnce() -> R) -> R {
+        if T::__SEALED {
+            refuse_shadowing(T::__storage(), Self::addr(&self));
+        }
         T::__storage().sync_scope(self, f)
     }
 }
@@ -156,6 +182,31 @@ impl<T: fmt::Debug> fmt::Debug for Current<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Debug::fmt(&*self.0, f)
     }
+}
+
+/// Refuses to enter the value at address `entering` of a sealed type where another value of the
+/// type is set: a sealed context is set once per request and cannot be shadowed below. The same
+/// value again (what spawned work and snapshots enter) is fine.
+#[inline]
+pub(crate) fn refuse_shadowing<T: 'static>(key: &'static LocalKey<Current<T>>, entering: usize) {
+    if key
+        .try_with(|set| Current::addr(set) != entering)
+        .unwrap_or(false)
+    {
+        shadowed::<T>();
+    }
+}
+
+#[cold]
+#[track_caller]
+fn shadowed<T>() -> ! {
+    let name = short_type_name::<T>();
+    panic!(
+        "a {name} is already set here, and {name} is sealed (`#[context(sealed)]`): another \
+         {name} cannot be scoped inside it. A sealed context is built once, where the request \
+         starts, and code below only reads it; work for another {name} belongs in its own \
+         request or job, outside this one"
+    )
 }
 
 /// Calls `f` through `call`, which must run what it is given exactly once (entering a context

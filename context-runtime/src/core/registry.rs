@@ -48,7 +48,7 @@ impl<T: RequestContext> AnyContext for T {
 
     fn enter(self: Arc<Self>, f: &mut dyn FnMut()) -> Option<Arc<dyn AnyContext>> {
         Current::from_arc(self)
-            .enter_mut(T::__storage(), f)
+            .enter_mut(T::__storage(), T::__SEALED, f)
             .map(|current| current.into_arc() as Arc<dyn AnyContext>)
     }
 

@@ -5,9 +5,10 @@ use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
+use tokio::task::LocalKey;
 use tokio::task::futures::TaskLocalFuture;
 
-use super::{Current, short_type_name};
+use super::{Current, current, short_type_name};
 
 pin_project_lite::pin_project! {
     /// A future that runs its inner future with a context value set, returned by
@@ -35,12 +36,26 @@ pin_project_lite::pin_project! {
     pub struct Scoped<T: 'static, F> {
         #[pin]
         inner: TaskLocalFuture<Current<T>, F>,
+        // A sealed type's key and the address of the value entered: checked before every poll,
+        // where the value would shadow another.
+        sealed: Option<(&'static LocalKey<Current<T>>, usize)>,
     }
 }
 
-impl<T: 'static, F> Scoped<T, F> {
-    pub(crate) fn new(inner: TaskLocalFuture<Current<T>, F>) -> Self {
-        Self { inner }
+impl<T: 'static, F: Future> Scoped<T, F> {
+    /// `fut` with `value` entered in `key` around every poll; a `sealed` type's value must not
+    /// shadow another one (see [`current::refuse_shadowing`]).
+    pub(crate) fn new(
+        key: &'static LocalKey<Current<T>>,
+        value: Current<T>,
+        fut: F,
+        sealed: bool,
+    ) -> Self {
+        let sealed = sealed.then(|| (key, Current::addr(&value)));
+        Self {
+            inner: key.scope(value, fut),
+            sealed,
+        }
     }
 }
 
@@ -48,7 +63,11 @@ impl<T: 'static, F: Future> Future for Scoped<T, F> {
     type Output = F::Output;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
-        self.project().inner.poll(cx)
+        let this = self.project();
+        if let Some((key, entering)) = *this.sealed {
+            current::refuse_shadowing(key, entering);
+        }
+        this.inner.poll(cx)
     }
 }
 

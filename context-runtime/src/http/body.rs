@@ -78,7 +78,7 @@ impl Kept {
         let inbound = &mut self.inbound;
         self.contexts.enter_all(|| match inbound.take() {
             Some(current) => run_once(f, |run| {
-                *inbound = current.enter_mut(Inbound::__storage(), run);
+                *inbound = current.enter_mut(Inbound::__storage(), false, run);
             }),
             None => f(),
         })

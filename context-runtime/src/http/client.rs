@@ -10,10 +10,11 @@ use http::Request;
 use tower_layer::Layer;
 use tower_service::Service;
 
-use super::{Destinations, X_REQUEST_ID};
+use super::{Destinations, X_REQUEST_ID, deadline};
 #[cfg(feature = "signing")]
 use crate::SigningKeys;
 use crate::carrier::{Inbound, send_current};
+use crate::deadline::wire::GRPC_TIMEOUT;
 use crate::{CarrierError, RequestContext};
 
 /// A tower layer for HTTP clients: every request sent from inside a context carries the
@@ -27,9 +28,13 @@ use crate::{CarrierError, RequestContext};
 /// - its **baggage**, behind a `ContextLayer` declared `.internal()` (a public edge drops the
 ///   client's): the entries the served request received are forwarded after the contexts'
 ///   fields, as the W3C spec says a receiver should ([`forward_baggage`](Self::forward_baggage)
-///   turns that off).
+///   turns that off);
+/// - what is left of its **deadline** ([`Deadline`](crate::Deadline)), in `grpc-timeout` (unless
+///   the request has one: a tonic client's own timeout), so the next service's `ContextLayer`
+///   answers within it; a deadline already passed is sent as `0n`, which the next service
+///   answers at once with 504.
 ///
-/// Both travel into spawned work the way contexts do through `#[with_context]` without types,
+/// All three travel into spawned work the way contexts do through `#[with_context]` without types,
 /// a `Snapshot` or the spawn helpers; `#[with_context(RequestCtx)]` carries exactly the types it
 /// names, so requests sent from work spawned that way carry the contexts' fields only.
 ///
@@ -225,6 +230,11 @@ where
             && let Some(id) = Inbound::try_with(|inbound| inbound.request_id.clone()).flatten()
         {
             headers.insert(X_REQUEST_ID, id);
+        }
+        if !headers.contains_key(GRPC_TIMEOUT)
+            && let Some(remaining) = deadline::remaining_header()
+        {
+            headers.insert(GRPC_TIMEOUT, remaining);
         }
         let state = match self.send(headers) {
             Ok(()) => Sending::Sent {

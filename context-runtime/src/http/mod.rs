@@ -10,6 +10,7 @@ mod axum;
 mod body;
 mod client;
 mod contexts;
+mod deadline;
 mod destinations;
 mod grpc;
 mod refusal;

@@ -5,19 +5,23 @@ use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
 
-use http::{Request, Response, request};
+use http::{Request, Response, StatusCode, request};
 use tokio::task::LocalKey;
 use tower_layer::Layer;
 use tower_service::Service;
 use tracing::Level;
 
 use super::body::Kept;
+use super::deadline::{Deadlines, Late, Limited, limit};
 use super::refusal::{self, AsRefused, Refuse};
 use super::{ContextBody, Contexts, RequestId, grpc};
 use crate::carrier::{BAGGAGE_HEADER, Inbound};
 use crate::core::Sealed;
 use crate::{Baggage, Current, LogValue, RequestContext, Scoped};
+
+const POLLED_AFTER: &str = "`ContextFuture` polled after completion";
 
 #[cfg(doc)]
 use super::Refusal;
@@ -291,6 +295,91 @@ impl<F, R> ContextLayer<F, R> {
         self.edge.log = level;
         self
     }
+
+    /// Gives every request a [`Deadline`](crate::Deadline): the budget its caller sent in
+    /// `grpc-timeout` (what [`PropagateLayer`](super::PropagateLayer) and gRPC clients send), or
+    /// `budget` when it sent none. The service runs inside it, so code below reads
+    /// [`Deadline::remaining`](crate::Deadline::remaining) and bounds its work with
+    /// [`timeout`](crate::timeout); when it passes before the response is ready, the handler's
+    /// future is dropped and the request is answered 504 (a gRPC call, `DEADLINE_EXCEEDED`),
+    /// logged like a refusal. A request dropped before its response (its client went away)
+    /// wakes [`done`](crate::done) in the work it spawned.
+    ///
+    /// Without `deadline`, a request that states a budget still gets one, and one that does not
+    /// runs without. A malformed `grpc-timeout` (a sign, a fraction, more than eight digits) is
+    /// ignored: the request gets the default. The budget covers the service and the response's
+    /// head, not an async constructor's work nor the body streamed after the head.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use context_runtime::{ContextLayer, Deadline, RequestContext, RequestId};
+    /// use http::{Request, Response, StatusCode};
+    /// use tower::{ServiceBuilder, ServiceExt};
+    ///
+    /// #[derive(RequestContext)]
+    /// struct RequestCtx { request_id: RequestId }
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let service = ServiceBuilder::new()
+    ///     .layer(ContextLayer::new(|_: &http::request::Parts, id: &RequestId| {
+    ///         Ok::<_, StatusCode>(RequestCtx::builder().request_id(id.clone()).build())
+    ///     })
+    ///     .deadline(Duration::from_secs(2))
+    ///     .max_deadline(Duration::from_secs(10)))
+    ///     .service_fn(|request: Request<()>| async move {
+    ///         if request.uri() == "/slow" {
+    ///             tokio::time::sleep(Duration::from_secs(60)).await;
+    ///         }
+    ///         let left = Deadline::remaining().unwrap();
+    ///         Ok::<_, std::convert::Infallible>(Response::new(format!("{}ms left", left.as_millis())))
+    ///     });
+    ///
+    /// let asked = Request::builder().header("grpc-timeout", "50m").uri("/").body(()).unwrap();
+    /// let left = service.clone().oneshot(asked).await.unwrap().into_body().into_inner().unwrap();
+    /// assert!(left.trim_end_matches("ms left").parse::<u64>().unwrap() <= 50);
+    ///
+    /// let slow = Request::builder().header("grpc-timeout", "20m").uri("/slow").body(()).unwrap();
+    /// assert_eq!(service.oneshot(slow).await.unwrap().status(), StatusCode::GATEWAY_TIMEOUT);
+    /// # }
+    /// ```
+    #[must_use]
+    pub fn deadline(mut self, budget: Duration) -> Self {
+        self.edge.deadlines.default = Some(budget);
+        self
+    }
+
+    /// The most a caller may ask for in `grpc-timeout`: a longer budget is cut to `max` (by
+    /// default a caller's budget is taken as it is, since it can only shorten its own request).
+    ///
+    /// ```
+    /// # use std::time::Duration;
+    /// # use context_runtime::{ContextLayer, RequestId};
+    /// let layer = ContextLayer::new(|_: &http::request::Parts, _: &RequestId| Ok::<_, http::StatusCode>(()))
+    ///     .max_deadline(Duration::from_secs(30));
+    /// ```
+    #[must_use]
+    pub fn max_deadline(mut self, max: Duration) -> Self {
+        self.edge.deadlines.max = Some(max);
+        self
+    }
+
+    /// The status of a request whose deadline passed before its response was ready: 504 Gateway
+    /// Timeout by default (503, or 408 for a client's own budget, are other choices). A gRPC
+    /// call gets the code the status maps to (504: `DEADLINE_EXCEEDED`).
+    ///
+    /// ```
+    /// # use std::time::Duration;
+    /// # use context_runtime::{ContextLayer, RequestId};
+    /// let layer = ContextLayer::new(|_: &http::request::Parts, _: &RequestId| Ok::<_, http::StatusCode>(()))
+    ///     .deadline(Duration::from_secs(5))
+    ///     .on_deadline(http::StatusCode::SERVICE_UNAVAILABLE);
+    /// ```
+    #[must_use]
+    pub fn on_deadline(mut self, status: StatusCode) -> Self {
+        self.edge.deadlines.status = status;
+        self
+    }
 }
 
 impl<F, R> fmt::Debug for ContextLayer<F, R> {
@@ -298,6 +387,8 @@ impl<F, R> fmt::Debug for ContextLayer<F, R> {
         f.debug_struct("ContextLayer")
             .field("internal", &self.edge.internal)
             .field("log_refusals", &self.edge.log)
+            .field("deadline", &self.edge.deadlines.default)
+            .field("max_deadline", &self.edge.deadlines.max)
             .finish_non_exhaustive()
     }
 }
@@ -323,6 +414,7 @@ struct Edge<R> {
     internal: bool,
     refuse: R,
     log: Option<Level>,
+    deadlines: Deadlines,
 }
 
 impl Default for Edge<AsRefused> {
@@ -331,6 +423,7 @@ impl Default for Edge<AsRefused> {
             internal: false,
             refuse: AsRefused,
             log: Some(Level::INFO),
+            deadlines: Deadlines::default(),
         }
     }
 }
@@ -341,7 +434,18 @@ impl<R> Edge<R> {
             internal: self.internal,
             refuse,
             log: self.log,
+            deadlines: self.deadlines,
         }
+    }
+
+    /// The request's deadline, and how it is answered when the deadline passes.
+    fn deadline(&self, head: &request::Parts) -> (Option<Instant>, Late) {
+        let late = Late {
+            status: self.deadlines.status,
+            grpc: grpc::is_grpc(&head.headers),
+            log: self.log,
+        };
+        (self.deadlines.of_request(&head.headers), late)
     }
 
     /// The `baggage` the request brought in, to forward: at an internal hop, what it says; at a
@@ -416,12 +520,14 @@ where
         let state = match (self.make)(&head, &id) {
             Ok(contexts) => {
                 let inbound = inbound(received, &id);
+                let (deadline, late) = self.edge.deadline(&head);
                 // The inner service's `call` only starts the work (axum routes there); the handler
                 // and everything it calls run in the future, inside the context, and the
                 // response body in the handles kept.
                 let future = self.inner.call(Request::from_parts(head, body));
                 Serving::Serve {
-                    future: serve(contexts, inbound, future, &mut kept),
+                    future: serve(contexts, inbound, deadline, future, &mut kept),
+                    late,
                 }
             }
             Err(error) => Serving::Refuse {
@@ -436,13 +542,16 @@ where
     }
 }
 
-/// `future` inside the contexts and the runtime's `Inbound`, a handle to each kept for the body.
+/// `future` inside the contexts, the runtime's `Inbound` and the request's deadline (if it has
+/// one), a handle to each kept for the body.
 fn serve<C: Contexts, Fut: Future>(
     contexts: C,
     inbound: Current<Inbound>,
+    deadline: Option<Instant>,
     future: Fut,
     kept: &mut Kept,
-) -> C::Scoped<Scoped<Inbound, Fut>> {
+) -> C::Scoped<Scoped<Inbound, Limited<Fut>>> {
+    let future = limit(deadline, future, kept);
     kept.inbound = Some(inbound.clone());
     contexts.scope_kept(inbound.scope(future), &mut kept.contexts)
 }
@@ -491,8 +600,9 @@ pin_project_lite::pin_project! {
 pin_project_lite::pin_project! {
     #[project = ServingProjection]
     enum Serving<C: Contexts, Fut: Future, B> {
-        Serve { #[pin] future: C::Scoped<Scoped<Inbound, Fut>> },
+        Serve { #[pin] future: C::Scoped<Scoped<Inbound, Limited<Fut>>>, late: Late },
         Refuse { refusal: Option<Response<ContextBody<B>>> },
+        Done,
     }
 }
 
@@ -511,15 +621,20 @@ where
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.project();
-        let response = match this.state.project() {
-            ServingProjection::Serve { future } => {
-                let response = std::task::ready!(future.poll(cx));
-                within(response, std::mem::take(this.kept))
+        let mut state = this.state;
+        let response = match state.as_mut().project() {
+            ServingProjection::Serve { future, late } => {
+                let late = *late;
+                if let Ok(response) = std::task::ready!(future.poll(cx)) {
+                    within(response, std::mem::take(this.kept))
+                } else {
+                    // Past the deadline: the handler's future is dropped now, not with this one.
+                    state.set(Serving::Done);
+                    Ok(late.response(this.id.as_ref().expect(POLLED_AFTER)))
+                }
             }
-            ServingProjection::Refuse { refusal } => match refusal.take() {
-                Some(refusal) => Ok(refusal),
-                None => panic!("`ContextFuture` polled after completion"),
-            },
+            ServingProjection::Refuse { refusal } => Ok(refusal.take().expect(POLLED_AFTER)),
+            ServingProjection::Done => panic!("{POLLED_AFTER}"),
         };
         Poll::Ready(echo(response, this.id.take()))
     }
@@ -567,6 +682,7 @@ where
         let inbound = inbound(self.edge.received(&mut head, &id), &id);
         let make = (self.make.0)(&head, &id);
         let make = Building::new(id.clone()).scope(inbound.clone().scope(make));
+        let (deadline, late) = self.edge.deadline(&head);
         // The ready service goes with the request; its clone waits for the next `poll_ready`.
         let clone = self.inner.clone();
         let inner = std::mem::replace(&mut self.inner, clone);
@@ -577,6 +693,8 @@ where
                     inner,
                     request: Request::from_parts(head, body),
                     inbound,
+                    deadline,
+                    late,
                 }),
             },
             edge: self.edge.clone(),
@@ -591,6 +709,8 @@ struct Pending<S, ReqBody> {
     inner: S,
     request: Request<ReqBody>,
     inbound: Current<Inbound>,
+    deadline: Option<Instant>,
+    late: Late,
 }
 
 pin_project_lite::pin_project! {
@@ -610,7 +730,7 @@ pin_project_lite::pin_project! {
     #[project = StageProjection]
     enum Stage<S: Service<Request<ReqBody>>, Fut: Future, C: Contexts, ReqBody> {
         Build { #[pin] make: Scoped<Building, Scoped<Inbound, Fut>>, pending: Option<Pending<S, ReqBody>> },
-        Serve { #[pin] future: C::Scoped<Scoped<Inbound, S::Future>> },
+        Serve { #[pin] future: C::Scoped<Scoped<Inbound, Limited<S::Future>>>, late: Late },
         Done,
     }
 }
@@ -645,6 +765,8 @@ where
                         mut inner,
                         request,
                         inbound,
+                        deadline,
+                        late,
                     }) = pending.take()
                     else {
                         panic!("`AsyncContextFuture` polled after completion")
@@ -653,7 +775,8 @@ where
                         Ok(contexts) => {
                             let future = inner.call(request);
                             this.state.set(Stage::Serve {
-                                future: serve(contexts, inbound, future, this.kept),
+                                future: serve(contexts, inbound, deadline, future, this.kept),
+                                late,
                             });
                         }
                         Err(error) => {
@@ -666,10 +789,16 @@ where
                         }
                     }
                 }
-                StageProjection::Serve { future } => {
+                StageProjection::Serve { future, late } => {
+                    let late = *late;
                     let response = std::task::ready!(future.poll(cx));
+                    // Done, or past its deadline: the handler's future is dropped now.
                     this.state.set(Stage::Done);
-                    let response = within(response, std::mem::take(this.kept));
+                    let response = if let Ok(response) = response {
+                        within(response, std::mem::take(this.kept))
+                    } else {
+                        Ok(late.response(this.id.as_ref().expect(POLLED_AFTER)))
+                    };
                     return Poll::Ready(echo(response, this.id.take()));
                 }
                 StageProjection::Done => {

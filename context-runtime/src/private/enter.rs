@@ -91,6 +91,7 @@ impl<T: 'static, F: Future> Future for MaybeScoped<T, F> {
 pub struct Captured<T: 'static> {
     current: Option<Current<T>>,
     key: &'static LocalKey<Current<T>>,
+    sealed: bool,
 }
 
 impl<T: RequestContext> Captured<T> {
@@ -100,6 +101,7 @@ impl<T: RequestContext> Captured<T> {
         Self {
             current: T::try_current(),
             key: T::__storage(),
+            sealed: T::__SEALED,
         }
     }
 }
@@ -111,7 +113,7 @@ impl<T: 'static> Enter for Captured<T> {
     fn scope<F: Future>(self, future: F) -> MaybeScoped<T, F> {
         let state = match self.current {
             Some(current) => State::In {
-                scoped: Scoped::new(self.key.scope(current, future)),
+                scoped: Scoped::new(self.key, current, future, self.sealed),
             },
             None => State::Out { future },
         };
@@ -122,8 +124,8 @@ impl<T: 'static> Enter for Captured<T> {
     fn enter<R>(&mut self, f: impl FnOnce() -> R) -> R {
         match self.current.take() {
             Some(current) => {
-                let key = self.key;
-                run_once(f, |run| self.current = current.enter_mut(key, run))
+                let (key, sealed) = (self.key, self.sealed);
+                run_once(f, |run| self.current = current.enter_mut(key, sealed, run))
             }
             None => f(),
         }
