@@ -50,8 +50,14 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn consumer_of(url: &str, stream: &str, consumer: &str) -> (async_nats::Client, PullConsumer) {
-    let client = async_nats::connect(url).await.expect("the suite's server runs");
+async fn consumer_of(
+    url: &str,
+    stream: &str,
+    consumer: &str,
+) -> (async_nats::Client, PullConsumer) {
+    let client = async_nats::connect(url)
+        .await
+        .expect("the suite's server runs");
     let jetstream = jetstream::new(client.clone());
     let consumer = jetstream
         .get_stream(stream)
@@ -65,7 +71,10 @@ async fn consumer_of(url: &str, stream: &str, consumer: &str) -> (async_nats::Cl
 
 /// Runs every job delivered, each in a task of its own (plain spawns: nothing is inherited), until
 /// stdin closes; then waits for the jobs started and flushes their acknowledgements.
-async fn run((client, consumer): &(async_nats::Client, PullConsumer), runner: &str) -> Result<(), Error> {
+async fn run(
+    (client, consumer): &(async_nats::Client, PullConsumer),
+    runner: &str,
+) -> Result<(), Error> {
     let mut stdin_closed = stdin_closed();
     let mut messages = consumer.messages().await?;
     let mut running = tokio::task::JoinSet::new();
@@ -89,7 +98,11 @@ async fn run((client, consumer): &(async_nats::Client, PullConsumer), runner: &s
 }
 
 /// Receives `n` jobs, logs each inside its context, acknowledges none, and waits to be killed.
-async fn hold((_, consumer): &(async_nats::Client, PullConsumer), runner: &str, n: usize) -> Result<(), Error> {
+async fn hold(
+    (_, consumer): &(async_nats::Client, PullConsumer),
+    runner: &str,
+    n: usize,
+) -> Result<(), Error> {
     let mut batch = consumer
         .batch()
         .max_messages(n)
@@ -216,7 +229,12 @@ async fn process(job: &Job) {
 }
 
 async fn charge(job: &Job) {
-    tracing::info!(job = job.id, depth = 2, amount = job.amount_cents, "job: charging");
+    tracing::info!(
+        job = job.id,
+        depth = 2,
+        amount = job.amount_cents,
+        "job: charging"
+    );
     tokio::task::yield_now().await;
     ledger(job).await;
 }

@@ -77,8 +77,12 @@ pub(crate) fn find_server() -> Option<PathBuf> {
 /// `nats-server` here. With `CONTEXT_REQUIRE_NATS=1` (CI) a missing server fails the test.
 pub(crate) fn server_or_skip(test: &str) -> Option<NatsServer> {
     let Some(binary) = find_server() else {
-        let required = std::env::var("CONTEXT_REQUIRE_NATS").is_ok_and(|v| !v.is_empty() && v != "0");
-        assert!(!required, "{test}: {INSTALL}. CONTEXT_REQUIRE_NATS is set: this suite must run");
+        let required =
+            std::env::var("CONTEXT_REQUIRE_NATS").is_ok_and(|v| !v.is_empty() && v != "0");
+        assert!(
+            !required,
+            "{test}: {INSTALL}. CONTEXT_REQUIRE_NATS is set: this suite must run"
+        );
         eprintln!("{test}: skipped: {INSTALL}; set CONTEXT_REQUIRE_NATS=1 to make this a failure");
         return None;
     };
@@ -101,8 +105,7 @@ impl NatsServer {
     pub(crate) fn start(binary: &Path) -> Self {
         static STARTED: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
         let n = STARTED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let store =
-            std::env::temp_dir().join(format!("context-nats-{}-{n}", std::process::id()));
+        let store = std::env::temp_dir().join(format!("context-nats-{}-{n}", std::process::id()));
         let _ = std::fs::remove_dir_all(&store);
         std::fs::create_dir_all(&store).expect("a temporary store directory");
         let mut child = Command::new(binary)
