@@ -23,7 +23,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use async_nats::jetstream::{self, consumer, stream};
-use context_runtime::CarrierError;
+use context_runtime::{CarrierError, SigningKeys};
 use nats::{NatsHeaders, RequestCtx, STREAM, SUBJECT, WORKER_TOKEN};
 use serde_json::Value;
 use tokio::sync::mpsc;
@@ -129,9 +129,21 @@ struct Line {
 impl Worker {
     /// Starts `nats-job-worker` with `mode`; its JSON lines go to `lines`.
     fn start(url: &str, runner: &str, mode: &[&str], lines: &mpsc::UnboundedSender<Line>) -> Self {
+        Self::start_with(url, runner, mode, &[], lines)
+    }
+
+    /// `start`, with variables added to the worker's environment.
+    fn start_with(
+        url: &str,
+        runner: &str,
+        mode: &[&str],
+        env: &[(&str, &str)],
+        lines: &mpsc::UnboundedSender<Line>,
+    ) -> Self {
         let mut child = Command::new(env!("CARGO_BIN_EXE_nats-job-worker"))
             .args([url, STREAM, "workers", runner])
             .args(mode)
+            .envs(env.iter().copied())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -668,4 +680,160 @@ async fn messages_without_good_baggage_are_refused_with_their_reason_never_run()
         refused.len(),
         ran.len()
     );
+}
+
+/// The key the producers and the signing worker share (a secret store's, in a real deployment).
+const KEY_ID: &str = "2026-11";
+const SECRET: &str = "thirty-two-bytes-of-shared-key!!";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forged_baggage_is_refused_by_a_worker_that_believes_only_signed_fields() {
+    let Some(server) = nats::server_or_skip("nats_jobs") else {
+        return;
+    };
+    let (js, stream) = broker(server.url(), Duration::from_secs(30)).await;
+    let keys = SigningKeys::new(KEY_ID, SECRET).expect("a valid key");
+
+    // Four requests of ours sign what they publish.
+    let mut good = HashMap::new();
+    for request in 0..4 {
+        let seq = request_context(request)
+            .scope(async {
+                let mut headers = NatsHeaders::default();
+                keys.inject_current(&mut headers).expect("fits");
+                publish(&js, headers.0, &nats::payload(request, request, 1)).await
+            })
+            .await;
+        good.insert(seq, request);
+    }
+    // What a producer without our key can send, claiming a request of ours with tenant 999:
+    // unsigned, a captured signed baggage with the tenant changed, signed with a key id we do
+    // not accept, signed under our key id with another secret, no baggage. Each is refused with
+    // its own error; none runs.
+    let signed_by_us = |seq: u64| {
+        let stream = stream.clone();
+        async move {
+            let stored = stream.get_raw_message(seq).await.expect("stored");
+            stored
+                .headers
+                .get("baggage")
+                .expect("signed baggage")
+                .as_str()
+                .to_owned()
+        }
+    };
+    let first = *good.keys().min().expect("published");
+    let captured = signed_by_us(first).await;
+    assert!(captured.contains(",tenant=1,context-sig="), "{captured}");
+    let other_key = SigningKeys::new("attacker", SECRET).expect("a valid key");
+    let other_secret = SigningKeys::new(KEY_ID, "another-thirty-two-bytes-secret!").expect("a key");
+    let forged_by = |keys: SigningKeys| {
+        let js = js.clone();
+        async move {
+            let ctx = RequestCtx::builder()
+                .request_id(request_id(1))
+                .tenant(999)
+                .user("mallory".to_owned())
+                .token(String::new())
+                .build();
+            ctx.scope(async {
+                let mut headers = NatsHeaders::default();
+                keys.inject_current(&mut headers).expect("fits");
+                publish(&js, headers.0, &nats::payload(100, 100, 1)).await
+            })
+            .await
+        }
+    };
+    let mut refused = HashMap::new();
+    let unsigned = format!("request_id={},tenant=999", request_id(1));
+    refused.insert(
+        publish_raw(&js, &[("baggage", &unsigned)], &nats::payload(101, 101, 1)).await,
+        CarrierError::Unsigned,
+    );
+    let tampered = captured.replacen(",tenant=1,", ",tenant=999,", 1);
+    refused.insert(
+        publish_raw(&js, &[("baggage", &tampered)], &nats::payload(102, 102, 1)).await,
+        CarrierError::SignatureMismatch,
+    );
+    refused.insert(forged_by(other_key).await, CarrierError::UnknownSigningKey);
+    refused.insert(
+        forged_by(other_secret).await,
+        CarrierError::SignatureMismatch,
+    );
+    refused.insert(
+        publish_raw(&js, &[], &nats::payload(103, 103, 1)).await,
+        CarrierError::Unsigned,
+    );
+    let published = u64::try_from(good.len() + refused.len()).expect("small");
+
+    let (sender, mut lines) = mpsc::unbounded_channel();
+    let key = format!("{KEY_ID}:{SECRET}");
+    let worker = Worker::start_with(
+        server.url(),
+        "worker-a",
+        &["run"],
+        &[("JOB_SIGNING_KEY", &key)],
+        &sender,
+    );
+    let mut collected = Vec::new();
+    let expected = usize::try_from(published).expect("small");
+    collect_until(&mut lines, &mut collected, |lines| {
+        with_message(lines, "worker: acked").count()
+            + with_message(lines, "worker: terminated").count()
+            >= expected
+    })
+    .await;
+    assert_all_settled(&stream, published).await;
+    worker.stop().await;
+
+    let mut refusals = 0;
+    for line in with_message(&collected, "worker: job refused") {
+        let seq = line.line["seq"].as_u64().expect("a sequence");
+        assert_eq!(
+            line.line["reason"],
+            refused[&seq].to_string(),
+            "message {seq}"
+        );
+        for key in ["request_id", "tenant", "user", "job"] {
+            assert!(
+                line.line.get(key).is_none(),
+                "{key} on a refusal: {}",
+                line.line
+            );
+        }
+        refusals += 1;
+    }
+    assert_eq!(refusals, refused.len());
+    let mut mismatches = 0;
+    let mut ran = HashSet::new();
+    for line in &collected {
+        let Some(job) = line.line["job"].as_u64() else {
+            continue;
+        };
+        mismatches += usize::from(!carries_its_request(line, job));
+        ran.insert(job);
+    }
+    assert_eq!(mismatches, 0);
+    assert_eq!(ran, HashSet::from([0, 1, 2, 3]), "only the signed jobs ran");
+    let output: String = collected.iter().map(|l| l.line.to_string()).collect();
+    assert!(
+        !output.contains("999") && !output.contains("mallory"),
+        "{output}"
+    );
+    println!(
+        "nats_jobs: {published} messages to a worker that believes only signed fields: {} signed \
+         run, {refusals} forged refused (unsigned, tampered, unknown key, wrong secret, none), \
+         mismatches {mismatches}",
+        good.len()
+    );
+}
+
+/// Publishes with these headers; returns the stream sequence once stored.
+async fn publish(js: &jetstream::Context, headers: async_nats::HeaderMap, payload: &str) -> u64 {
+    js.publish_with_headers(SUBJECT, headers, payload.to_owned().into())
+        .await
+        .expect("published")
+        .await
+        .expect("stored by JetStream")
+        .sequence
 }

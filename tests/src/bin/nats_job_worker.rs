@@ -7,11 +7,14 @@
 //! exits once every job it started is acknowledged.
 //! `nats-job-worker URL STREAM CONSUMER RUNNER hold N`: receives N jobs, logs each inside its
 //! context, acknowledges none and waits to be killed (a worker that crashes mid-job).
+//!
+//! With `JOB_SIGNING_KEY=KEY_ID:SECRET` in its environment, the worker believes only signed
+//! fields: the context is built from what `SigningKeys::verify` returns, with `from_baggage`.
 
 use std::process::ExitCode;
 
 use async_nats::jetstream::{self, AckKind, consumer::PullConsumer};
-use context_runtime::LogContext;
+use context_runtime::{LogContext, SigningKeys};
 use tokio_stream::StreamExt;
 
 #[path = "../../tests/nats/mod.rs"]
@@ -30,18 +33,7 @@ async fn main() -> ExitCode {
         ))
         .with_writer(std::io::stdout)
         .init();
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let result = match args.as_slice() {
-        [url, stream, consumer, runner, mode] if mode == "run" => {
-            run(&consumer_of(url, stream, consumer).await, runner).await
-        }
-        [url, stream, consumer, runner, mode, n] if mode == "hold" => match n.parse() {
-            Ok(n) => hold(&consumer_of(url, stream, consumer).await, runner, n).await,
-            Err(error) => Err(format!("hold N: {error}").into()),
-        },
-        _ => Err("usage: nats-job-worker URL STREAM CONSUMER RUNNER (run | hold N)".into()),
-    };
-    match result {
+    match start(&std::env::args().skip(1).collect::<Vec<_>>()).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("nats-job-worker: {error}");
@@ -50,74 +42,43 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn consumer_of(
-    url: &str,
-    stream: &str,
-    consumer: &str,
-) -> (async_nats::Client, PullConsumer) {
-    let client = async_nats::connect(url)
-        .await
-        .expect("the suite's server runs");
-    let jetstream = jetstream::new(client.clone());
-    let consumer = jetstream
+async fn start(args: &[String]) -> Result<(), Error> {
+    let [url, stream, consumer, runner, mode, rest @ ..] = args else {
+        return Err("usage: nats-job-worker URL STREAM CONSUMER RUNNER (run | hold N)".into());
+    };
+    let worker = Worker {
+        runner: runner.clone(),
+        keys: signing_keys()?,
+    };
+    let client = async_nats::connect(url.as_str()).await?;
+    let consumer: PullConsumer = jetstream::new(client.clone())
         .get_stream(stream)
-        .await
-        .expect("the suite created the stream")
+        .await?
         .get_consumer(consumer)
-        .await
-        .expect("the suite created the consumer");
-    (client, consumer)
-}
-
-/// Runs every job delivered, each in a task of its own (plain spawns: nothing is inherited), until
-/// stdin closes; then waits for the jobs started and flushes their acknowledgements.
-async fn run(
-    (client, consumer): &(async_nats::Client, PullConsumer),
-    runner: &str,
-) -> Result<(), Error> {
-    let mut stdin_closed = stdin_closed();
-    let mut messages = consumer.messages().await?;
-    let mut running = tokio::task::JoinSet::new();
-    loop {
-        tokio::select! {
-            _ = &mut stdin_closed => break,
-            next = messages.next() => match next {
-                Some(Ok(message)) => {
-                    running.spawn(handle(message, runner.to_owned()));
-                }
-                Some(Err(error)) => tracing::warn!(%error, "worker: pull failed"),
-                None => break,
-            },
-        }
-    }
-    while let Some(done) = running.join_next().await {
-        done?;
-    }
-    client.flush().await?;
-    Ok(())
-}
-
-/// Receives `n` jobs, logs each inside its context, acknowledges none, and waits to be killed.
-async fn hold(
-    (_, consumer): &(async_nats::Client, PullConsumer),
-    runner: &str,
-    n: usize,
-) -> Result<(), Error> {
-    let mut batch = consumer
-        .batch()
-        .max_messages(n)
-        .expires(std::time::Duration::from_secs(30))
-        .messages()
         .await?;
-    let mut held = Vec::new();
-    while let Some(message) = batch.next().await {
-        let message = message?;
-        handle_held(&message, runner);
-        held.push(message);
+    match (mode.as_str(), rest) {
+        ("run", []) => worker.run(&client, &consumer).await,
+        ("hold", [n]) => worker.hold(&consumer, n.parse()?).await,
+        _ => Err(format!("unknown mode {mode:?} {rest:?}: run, or hold N").into()),
     }
-    tracing::info!(held = held.len(), "worker: holding");
-    std::future::pending::<()>().await;
-    Ok(())
+}
+
+/// `JOB_SIGNING_KEY=KEY_ID:SECRET`, when set.
+fn signing_keys() -> Result<Option<SigningKeys>, Error> {
+    let Ok(key) = std::env::var("JOB_SIGNING_KEY") else {
+        return Ok(None);
+    };
+    let (id, secret) = key
+        .split_once(':')
+        .ok_or("JOB_SIGNING_KEY is KEY_ID:SECRET")?;
+    Ok(Some(SigningKeys::new(id, secret)?))
+}
+
+/// Who runs the jobs, and whether it believes only signed fields.
+#[derive(Clone)]
+struct Worker {
+    runner: String,
+    keys: Option<SigningKeys>,
 }
 
 /// What a worker knows of a message before running it.
@@ -134,88 +95,139 @@ struct Job {
     amount_cents: u64,
 }
 
-/// The context from the headers (the runner's own user and token beside the propagated fields),
-/// and the job from the payload.
-fn delivery(message: &jetstream::Message, runner: &str) -> Delivery {
-    let (seq, delivered) = message
-        .info()
-        .map_or((0, 0), |info| (info.stream_sequence, info.delivered));
-    let headers = NatsHeaders(message.headers.clone().unwrap_or_default());
-    let ctx = RequestCtx::extract(&headers)
-        .map(|builder| {
-            builder
-                .user(runner.to_owned())
-                .token(WORKER_TOKEN.to_owned())
-                .build()
-        })
-        .map_err(|error| error.to_string());
-    let job = serde_json::from_slice::<serde_json::Value>(&message.payload)
-        .map_err(|error| format!("the payload is not JSON: {error}"))
-        .and_then(|value| {
-            let field = |name: &str| {
-                value[name]
-                    .as_u64()
-                    .ok_or_else(|| format!("the payload has no numeric `{name}`"))
-            };
-            Ok(Job {
-                id: field("job")?,
-                order: field("order")?,
-                amount_cents: field("amount_cents")?,
-            })
-        });
-    Delivery {
-        seq,
-        delivered,
-        ctx,
-        job,
-    }
-}
-
-/// One job: run inside the context its message carried, then acknowledged (and the server's
-/// confirmation awaited); or refused, its reason logged outside any context, and terminated so
-/// that it is never redelivered.
-async fn handle(message: jetstream::Message, runner: String) {
-    let Delivery {
-        seq,
-        delivered,
-        ctx,
-        job,
-    } = delivery(&message, &runner);
-    match (ctx, job) {
-        (Ok(ctx), Ok(job)) => {
-            ctx.scope(async move {
-                tracing::info!(job = job.id, seq, delivered, "worker: received");
-                process(&job).await;
-                match message.double_ack().await {
-                    Ok(()) => tracing::info!(job = job.id, seq, delivered, "worker: acked"),
-                    Err(error) => tracing::error!(job = job.id, seq, %error, "worker: ack failed"),
-                }
-            })
-            .await;
-        }
-        (Err(reason), _) | (_, Err(reason)) => {
-            tracing::warn!(seq, delivered, %reason, "worker: job refused");
-            match message.double_ack_with(AckKind::Term).await {
-                Ok(()) => tracing::info!(seq, "worker: terminated"),
-                Err(error) => tracing::error!(seq, %error, "worker: termination failed"),
+impl Worker {
+    /// Runs every job delivered, each in a task of its own (plain spawns: nothing is inherited),
+    /// until stdin closes; then waits for the jobs started and flushes their acknowledgements.
+    async fn run(&self, client: &async_nats::Client, consumer: &PullConsumer) -> Result<(), Error> {
+        let mut stdin_closed = stdin_closed();
+        let mut messages = consumer.messages().await?;
+        let mut running = tokio::task::JoinSet::new();
+        loop {
+            tokio::select! {
+                _ = &mut stdin_closed => break,
+                next = messages.next() => match next {
+                    Some(Ok(message)) => {
+                        running.spawn(self.clone().handle(message));
+                    }
+                    Some(Err(error)) => tracing::warn!(%error, "worker: pull failed"),
+                    None => break,
+                },
             }
         }
+        while let Some(done) = running.join_next().await {
+            done?;
+        }
+        client.flush().await?;
+        Ok(())
     }
-}
 
-fn handle_held(message: &jetstream::Message, runner: &str) {
-    let Delivery {
-        seq,
-        delivered,
-        ctx,
-        job,
-    } = delivery(message, runner);
-    match (ctx, job) {
-        (Ok(ctx), Ok(job)) => ctx.sync_scope(|| {
-            tracing::info!(job = job.id, seq, delivered, "worker: received");
-        }),
-        (Err(reason), _) | (_, Err(reason)) => {
-            tracing::warn!(seq, delivered, %reason, "worker: job refused");
+    /// Receives `n` jobs, logs each inside its context, acknowledges none, and waits to be
+    /// killed.
+    async fn hold(&self, consumer: &PullConsumer, n: usize) -> Result<(), Error> {
+        let mut batch = consumer
+            .batch()
+            .max_messages(n)
+            .expires(std::time::Duration::from_secs(30))
+            .messages()
+            .await?;
+        let mut held = Vec::new();
+        while let Some(message) = batch.next().await {
+            let message = message?;
+            let Delivery {
+                seq,
+                delivered,
+                ctx,
+                job,
+            } = self.delivery(&message);
+            match (ctx, job) {
+                (Ok(ctx), Ok(job)) => ctx.sync_scope(|| {
+                    tracing::info!(job = job.id, seq, delivered, "worker: received");
+                }),
+                (Err(reason), _) | (_, Err(reason)) => {
+                    tracing::warn!(seq, delivered, %reason, "worker: job refused");
+                }
+            }
+            held.push(message);
+        }
+        tracing::info!(held = held.len(), "worker: holding");
+        std::future::pending::<()>().await;
+        Ok(())
+    }
+
+    /// The context from the headers (the runner's own user and token beside the propagated
+    /// fields; only the signed ones with `JOB_SIGNING_KEY`), and the job from the payload.
+    fn delivery(&self, message: &jetstream::Message) -> Delivery {
+        let (seq, delivered) = message
+            .info()
+            .map_or((0, 0), |info| (info.stream_sequence, info.delivered));
+        let headers = NatsHeaders(message.headers.clone().unwrap_or_default());
+        let builder = match &self.keys {
+            None => RequestCtx::extract(&headers),
+            Some(keys) => keys
+                .verify(&headers)
+                .and_then(|signed| RequestCtx::from_baggage(&signed)),
+        };
+        let ctx = builder
+            .map(|builder| {
+                builder
+                    .user(self.runner.clone())
+                    .token(WORKER_TOKEN.to_owned())
+                    .build()
+            })
+            .map_err(|error| error.to_string());
+        let job = serde_json::from_slice::<serde_json::Value>(&message.payload)
+            .map_err(|error| format!("the payload is not JSON: {error}"))
+            .and_then(|value| {
+                let field = |name: &str| {
+                    value[name]
+                        .as_u64()
+                        .ok_or_else(|| format!("the payload has no numeric `{name}`"))
+                };
+                Ok(Job {
+                    id: field("job")?,
+                    order: field("order")?,
+                    amount_cents: field("amount_cents")?,
+                })
+            });
+        Delivery {
+            seq,
+            delivered,
+            ctx,
+            job,
+        }
+    }
+
+    /// One job: run inside the context its message carried, then acknowledged (and the server's
+    /// confirmation awaited); or refused, its reason logged outside any context, and terminated
+    /// so that it is never redelivered.
+    async fn handle(self, message: jetstream::Message) {
+        let Delivery {
+            seq,
+            delivered,
+            ctx,
+            job,
+        } = self.delivery(&message);
+        match (ctx, job) {
+            (Ok(ctx), Ok(job)) => {
+                ctx.scope(async move {
+                    tracing::info!(job = job.id, seq, delivered, "worker: received");
+                    process(&job).await;
+                    match message.double_ack().await {
+                        Ok(()) => tracing::info!(job = job.id, seq, delivered, "worker: acked"),
+                        Err(error) => {
+                            tracing::error!(job = job.id, seq, %error, "worker: ack failed");
+                        }
+                    }
+                })
+                .await;
+            }
+            (Err(reason), _) | (_, Err(reason)) => {
+                tracing::warn!(seq, delivered, %reason, "worker: job refused");
+                match message.double_ack_with(AckKind::Term).await {
+                    Ok(()) => tracing::info!(seq, "worker: terminated"),
+                    Err(error) => tracing::error!(seq, %error, "worker: termination failed"),
+                }
+            }
         }
     }
 }
