@@ -331,9 +331,9 @@ async fn run() -> Result<(), Error> {
     js.publish(SUBJECT, r#"{"order":9999,"total":1}"#.into())
         .await?
         .await?;
-    tokio::time::timeout(Duration::from_secs(60), worker)
+    tokio::time::timeout(Duration::from_mins(1), worker)
         .await
-        .map_err(|_| "the worker did not settle every job within 60 s")???;
+        .map_err(|_| "the worker did not settle every job within a minute")???;
     drop((client, js, server));
 
     let output = String::from_utf8(log.0.lock().expect("log buffer").clone())?;
