@@ -399,6 +399,12 @@ async fn every_job_runs_under_its_own_request_in_workers_started_after_the_reque
     assert_eq!(redelivered, 0, "ack_wait is 30 s: nothing is redelivered");
 
     assert_nothing_private_was_published(&stream, &sequences).await;
+    // Nor did any reach the workers' lines: what a worker knows of a request is its headers.
+    let output: String = collected.iter().map(|l| l.line.to_string()).collect();
+    assert!(
+        !output.contains("bearer-") && !output.contains("-pii"),
+        "a request's token or user reached a worker"
+    );
     println!(
         "nats_jobs: {REQUESTS} concurrent requests, {jobs} messages, {job_lines} worker job lines \
          in 2 worker processes started after the requests ({by_runner:?} jobs each), \
