@@ -12,6 +12,10 @@
 //! a summary, and exits non-zero unless 100% of the request lines, the edge's lookups and its
 //! refusals included, carry their own request's id.
 //!
+//! Every request has a deadline: 10 s by default, or the budget its caller sends in
+//! `grpc-timeout`. A sales report's slow SQL query reads it on its blocking thread and stops when
+//! it passes; the edge answers 504 with the request's id, and the query's last line carries it.
+//!
 //! `cargo run --example orders -- --serve 127.0.0.1:3000` keeps serving, for curl:
 //! `curl -i -H 'x-api-key: key-1' -H 'x-request-id: my-id' http://127.0.0.1:3000/orders/1`
 
@@ -20,13 +24,14 @@ use std::io;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, Request, StatusCode};
 use axum::routing::get;
 use context_runtime::{
-    ContextLayer, LogContext, RequestContext, RequestId, Snapshot, with_context,
+    ContextLayer, Deadline, LogContext, RequestContext, RequestId, Snapshot, with_context,
 };
 use http_body_util::{BodyExt, Empty};
 use hyper::body::Bytes;
@@ -61,6 +66,8 @@ struct ReceiptJob {
 #[derive(Clone)]
 struct App {
     db: Db,
+    /// The database file, for the reports' own connections (a long query must not hold `db`).
+    path: PathBuf,
     jobs: mpsc::UnboundedSender<ReceiptJob>,
 }
 
@@ -77,6 +84,33 @@ fn find_total(db: &Db, order_id: u64) -> rusqlite::Result<Option<u64>> {
         conn.prepare_cached("SELECT total FROM orders WHERE id = ?1 AND tenant = ?2")?;
     let mut rows = statement.query((order_id, tenant))?;
     rows.next()?.map(|row| row.get(0)).transpose()
+}
+
+/// A sales report: a query long enough to outlast any budget (a recursive count to a billion),
+/// on its own connection. `SQLite` asks the progress handler every 10,000 steps whether to stop:
+/// the answer is the request's deadline, read on this blocking thread like any context.
+fn sales_report(path: &std::path::Path, order_id: u64) -> rusqlite::Result<u64> {
+    let conn = Connection::open(path)?;
+    conn.progress_handler(10_000, Some(Deadline::expired));
+    let started = Instant::now();
+    let rows = conn.query_row(
+        "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 1000000000) \
+         SELECT count(*) FROM n",
+        [],
+        |row| row.get(0),
+    );
+    if let Err(rusqlite::Error::SqliteFailure(error, _)) = &rows
+        && error.code == rusqlite::ErrorCode::OperationInterrupted
+    {
+        #[allow(clippy::cast_possible_truncation)] // a few hundred milliseconds
+        let ran_ms = started.elapsed().as_millis() as u64;
+        tracing::warn!(
+            report = order_id,
+            ran_ms,
+            "report: query interrupted at the request's deadline"
+        );
+    }
+    rows
 }
 
 // ---- service ----------------------------------------------------------------------------------
@@ -121,6 +155,30 @@ async fn get_order(
         .ok_or(StatusCode::NOT_FOUND)?;
     tracing::info!(order_id, total, "handler: 200");
     Ok(format!("order {order_id}: total {total}\n"))
+}
+
+/// A report: its query runs on the blocking pool, under the request's deadline. When the
+/// deadline passes, the edge answers 504 (dropping this future) and the query stops itself.
+#[with_context]
+async fn get_report(
+    State(app): State<App>,
+    Path(order_id): Path<u64>,
+) -> Result<String, StatusCode> {
+    let budget_ms =
+        Deadline::remaining().map(|left| u64::try_from(left.as_millis()).unwrap_or(u64::MAX));
+    tracing::info!(
+        report = order_id,
+        budget_ms,
+        "report: handler: GET /orders/{order_id}/report"
+    );
+    let path = app.path.clone();
+    let rows = tokio::task::spawn_blocking(move || sales_report(&path, order_id))
+        .await
+        .map_err(|_| StatusCode::INTERNAL_SERVER_ERROR)?
+        // Interrupted: the deadline passed, as the edge says with its own 504 (whichever of the
+        // two answers first, the client gets 504).
+        .map_err(|_| StatusCode::GATEWAY_TIMEOUT)?;
+    Ok(format!("report {order_id}: {rows} rows\n"))
 }
 
 /// The tenant an API key belongs to: a query on the database, a blocking call.
@@ -186,9 +244,12 @@ fn router(app: App) -> Router {
     let db = app.db.clone();
     let edge = ContextLayer::new_async(move |head: &http::request::Parts, id: &RequestId| {
         request_context(db.clone(), Caller::of(head, id))
-    });
+    })
+    // Every request has a deadline: its caller's budget (`grpc-timeout`), or 10 s.
+    .deadline(Duration::from_secs(10));
     Router::new()
         .route("/orders/{order_id}", get(get_order))
+        .route("/orders/{order_id}/report", get(get_report))
         .with_state(app)
         .layer(edge)
 }
@@ -252,12 +313,17 @@ const REQUESTS: u64 = 240;
 /// What the client sent, and what it expects back.
 struct Sent {
     refused: bool,
+    /// A report with a 300 ms budget: answered 504.
+    report: bool,
     incoming: Option<String>,
 }
 
 fn request(i: u64, address: SocketAddr) -> (Request<Empty<Bytes>>, Sent) {
     let order_id = i % 300; // orders 0..300; a tenant sees its own orders only
-    let mut request = Request::get(format!("http://{address}/orders/{order_id}"))
+    // One in thirty asks for a report, with the budget an upstream service would send.
+    let report = i % 30 == 13;
+    let path = if report { "/report" } else { "" };
+    let mut request = Request::get(format!("http://{address}/orders/{order_id}{path}"))
         .header("authorization", "Bearer s3cr3t")
         .body(Empty::new())
         .expect("a request");
@@ -271,6 +337,9 @@ fn request(i: u64, address: SocketAddr) -> (Request<Empty<Bytes>>, Sent) {
     };
     if let Some(key) = key {
         headers.insert("x-api-key", HeaderValue::from_str(&key).expect("a header"));
+    }
+    if report {
+        headers.insert("grpc-timeout", HeaderValue::from_static("300m"));
     }
     if i.is_multiple_of(2) {
         headers.insert("x-user", HeaderValue::from_static("alice"));
@@ -293,7 +362,14 @@ fn request(i: u64, address: SocketAddr) -> (Request<Empty<Bytes>>, Sent) {
     if let Some(id) = &incoming {
         headers.insert("x-request-id", HeaderValue::from_str(id).expect("a header"));
     }
-    (request, Sent { refused, incoming })
+    (
+        request,
+        Sent {
+            refused,
+            report,
+            incoming,
+        },
+    )
 }
 
 #[tokio::main]
@@ -318,6 +394,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let worker = tokio::spawn(receipt_worker(queue));
     let app = App {
         db: Arc::new(Mutex::new(conn)),
+        path: path.clone(),
         jobs,
     };
     let listener =
@@ -350,6 +427,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let mut ids: HashMap<u64, String> = HashMap::new();
     let mut refusals: HashSet<String> = HashSet::new();
+    let mut reports: HashSet<String> = HashSet::new();
     let (mut refused, mut kept, mut replaced) = (0, 0, 0);
     while let Some(done) = requests.join_next().await {
         let (order_id, id, status, sent) = done?;
@@ -357,6 +435,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             assert_eq!(status, StatusCode::UNAUTHORIZED);
             refused += 1;
             refusals.insert(id);
+            continue;
+        }
+        if sent.report {
+            assert_eq!(status, StatusCode::GATEWAY_TIMEOUT, "report {order_id}");
+            reports.insert(id);
             continue;
         }
         assert_eq!(status, StatusCode::OK, "order {order_id}");
@@ -369,6 +452,17 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         ids.insert(order_id, id);
     }
+    // The reports' queries stop on their own threads when they notice their deadline.
+    let interrupted = |log: &Tee| {
+        let log = log.0.lock().expect("log buffer");
+        String::from_utf8_lossy(&log)
+            .matches("report: query interrupted")
+            .count()
+    };
+    let waiting = Instant::now();
+    while interrupted(&log) < reports.len() && waiting.elapsed() < Duration::from_secs(30) {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     server.abort();
     drop(client);
     // Let the queued receipts drain: the worker ends when the router (holding the sender) is gone.
@@ -379,10 +473,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let output = String::from_utf8(log.0.lock().expect("log buffer").clone())?;
     let outcome = format!(
         "{} served ({kept} kept their valid x-request-id, {replaced} got a fresh one), {refused} refused \
-         before any handler",
-        REQUESTS - refused
+         before any handler, {} reports answered 504 at their 300 ms deadline",
+        ids.len(),
+        reports.len()
     );
-    summarize(&output, &ids, &refusals, &outcome)
+    summarize(&output, &ids, &refusals, &reports, &outcome)
 }
 
 /// Checks every log line a request caused against the id that request got, and prints the
@@ -392,10 +487,11 @@ fn summarize(
     output: &str,
     ids: &HashMap<u64, String>,
     refusals: &HashSet<String>,
+    reports: &HashSet<String>,
     served: &str,
 ) -> Result<(), Box<dyn std::error::Error>> {
     let served_ids: HashSet<&str> = ids.values().map(String::as_str).collect();
-    let (mut lines, mut request_lines, mut matching) = (0, 0, 0);
+    let (mut lines, mut request_lines, mut matching, mut cut) = (0, 0, 0, 0);
     for line in output.lines() {
         lines += 1;
         let line: serde_json::Value = serde_json::from_str(line)?;
@@ -404,9 +500,15 @@ fn summarize(
         let carries_its_id = if let Some(order_id) = line["order_id"].as_u64() {
             id.is_some_and(|id| ids.get(&order_id).is_some_and(|own| own == id))
         } else if message.starts_with("edge:") {
-            id.is_some_and(|id| served_ids.contains(id) || refusals.contains(id))
+            id.is_some_and(|id| {
+                served_ids.contains(id) || refusals.contains(id) || reports.contains(id)
+            })
+        } else if message.starts_with("report:") {
+            cut += usize::from(message.starts_with("report: query interrupted"));
+            id.is_some_and(|id| reports.contains(id))
         } else if message == "request refused" {
-            id.is_some_and(|id| refusals.contains(id))
+            // 401s, and the reports' 504s.
+            id.is_some_and(|id| refusals.contains(id) || reports.contains(id))
         } else {
             continue;
         };
@@ -418,11 +520,19 @@ fn summarize(
     let percent = 100.0 * matching as f64 / request_lines.max(1) as f64;
     println!(
         "\n{REQUESTS} requests: {served}; {lines} log lines, {request_lines} caused by a request, {matching} carry \
-         that request's id ({percent:.1}%); secrets or malformed ids in the logs: {}",
+         that request's id ({percent:.1}%); {cut} report queries stopped at their request's deadline; \
+         secrets or malformed ids in the logs: {}",
         if leaked { "yes" } else { "none" },
     );
     if matching != request_lines || request_lines == 0 || leaked {
         return Err("not every line carried its own request id".into());
+    }
+    if cut != reports.len() || reports.is_empty() {
+        return Err(format!(
+            "{cut} report queries stopped at their deadline, of {}",
+            reports.len()
+        )
+        .into());
     }
     Ok(())
 }
