@@ -10,7 +10,7 @@ use tracing_subscriber::fmt::{FmtContext, FormatEvent, FormatFields};
 use tracing_subscriber::registry::LookupSpan;
 
 use super::{json, log_fields};
-use crate::LogValue;
+use crate::{Deadline, LogValue};
 
 /// A `tracing-subscriber` event format that adds the `#[context(log)]` fields of every context
 /// set where an event is emitted to that event's line: as `name=value` pairs before a text line,
@@ -46,19 +46,69 @@ use crate::LogValue;
 pub struct LogContext<F> {
     inner: F,
     json: bool,
+    /// The name of the remaining milliseconds of the request's deadline, when asked for.
+    deadline: Option<&'static str>,
 }
 
 impl<F> LogContext<F> {
     /// Leads every text line of `inner` with the context's `name=value` pairs.
     pub fn text(inner: F) -> Self {
-        Self { inner, json: false }
+        Self {
+            inner,
+            json: false,
+            deadline: None,
+        }
     }
 
     /// Adds the context's fields as top-level keys of every JSON line of `inner`, after its own
     /// keys, which keep their order. An event field of the same name wins. A line that is not a
     /// JSON object is left as it is.
     pub fn json(inner: F) -> Self {
-        Self { inner, json: true }
+        Self {
+            inner,
+            json: true,
+            deadline: None,
+        }
+    }
+
+    /// Also writes, on every line emitted where a [`Deadline`](crate::Deadline) is set, the
+    /// milliseconds left before it, as the field `name` (after the contexts' fields): to see in
+    /// the logs how much of its budget a request had at each step. Not on by default: a line
+    /// then reads the clock.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use context_runtime::{Deadline, LogContext};
+    ///
+    /// let subscriber = tracing_subscriber::fmt()
+    ///     .json()
+    ///     .event_format(
+    ///         LogContext::json(tracing_subscriber::fmt::format().json().flatten_event(true))
+    ///             .deadline("deadline_ms"),
+    ///     )
+    ///     .finish();
+    /// tracing::subscriber::with_default(subscriber, || {
+    ///     Deadline::after(Duration::from_secs(2)).sync_scope(|| tracing::info!("querying"));
+    /// });
+    /// // {"timestamp":"…","level":"INFO","message":"querying","target":"…","deadline_ms":1999}
+    /// ```
+    #[must_use]
+    pub fn deadline(mut self, name: &'static str) -> Self {
+        self.deadline = Some(name);
+        self
+    }
+
+    /// Visits the fields a line gets: the contexts' `log` fields, then the deadline's, if asked.
+    fn fields(&self, mut visit: impl FnMut(&'static str, LogValue<'_>)) {
+        log_fields(&mut visit);
+        if let Some(name) = self.deadline
+            && let Some(left) = Deadline::remaining()
+        {
+            visit(
+                name,
+                LogValue::U64(u64::try_from(left.as_millis()).unwrap_or(u64::MAX)),
+            );
+        }
     }
 }
 
@@ -76,14 +126,14 @@ where
     ) -> fmt::Result {
         if !self.json {
             let mut result = Ok(());
-            log_fields(|name, value| {
+            self.fields(|name, value| {
                 result = result.and_then(|()| write_pair(&mut writer, name, value));
             });
             result?;
             return self.inner.format_event(ctx, writer, event);
         }
         let mut any = false;
-        log_fields(|_, _| any = true);
+        self.fields(|_, _| any = true);
         if !any {
             return self.inner.format_event(ctx, writer, event);
         }
@@ -99,7 +149,7 @@ where
             writer.write_str(body)?;
             let mut first = body.trim_end().ends_with('{');
             let mut result = Ok(());
-            log_fields(|name, value| {
+            self.fields(|name, value| {
                 if result.is_ok() && !keys.contains(name) {
                     result = json::write_field(&mut writer, first, name, value);
                     first = false;
