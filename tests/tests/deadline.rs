@@ -44,6 +44,19 @@ async fn tasks_blocking_work_and_threads_spawned_through_with_context_inherit_it
     assert_eq!(plain, None);
 }
 
+/// The typed form carries exactly the types it names: `Deadline` among them, when named.
+#[with_context(Deadline)]
+async fn typed_spawn() -> Option<Duration> {
+    tokio::spawn(async { Deadline::remaining() }).await.unwrap()
+}
+
+#[tokio::test]
+async fn the_typed_with_context_carries_it_when_named() {
+    let budget = Duration::from_secs(30);
+    let seen = Deadline::after(budget).scope(typed_spawn()).await;
+    assert!(close_to(seen, budget), "{seen:?}");
+}
+
 #[tokio::test]
 async fn snapshots_and_the_spawn_helpers_carry_it() {
     let at = Instant::now() + Duration::from_secs(30);

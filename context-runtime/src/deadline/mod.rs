@@ -35,7 +35,8 @@ use crate::{Current, RequestContext, Scoped};
 ///
 /// **A deadline only tightens**, as in Go: scoped inside an earlier one, a later deadline does
 /// not extend it, the earlier one stays in force. Spawned work carries it like any context
-/// (`#[with_context]`, [`Snapshot`](crate::Snapshot), [`spawn`](crate::spawn)).
+/// (`#[with_context]`, [`Snapshot`](crate::Snapshot), [`spawn`](crate::spawn)); the typed form
+/// carries the types it names, so name it there: `#[with_context(RequestCtx, Deadline)]`.
 ///
 /// ```
 /// use std::time::Duration;
