@@ -13,7 +13,7 @@ use tracing::Level;
 use super::body::Kept;
 use super::{ContextBody, RequestId, grpc, refusal};
 use crate::deadline::wire::{self, GRPC_TIMEOUT};
-use crate::{Current, Deadline, DeadlineExceeded, DeadlineScope, Timeout};
+use crate::{Current, Deadline, DeadlineExceeded, DeadlineScope, RequestContext, Timeout};
 
 /// Why a request answered by the deadline was not served, for its log event and its body.
 const LATE: &str = "the request's deadline passed before its response was ready";
@@ -52,11 +52,7 @@ impl Deadlines {
             (Some(asked), None) => Some(asked),
             (None, _) => self.default,
         }?;
-        let now = Instant::now();
-        Some(
-            now.checked_add(budget)
-                .unwrap_or(now + Duration::from_secs(u32::MAX.into())),
-        )
+        Some(Deadline::after(budget).instant())
     }
 }
 
@@ -66,7 +62,10 @@ pub(super) fn limit<Fut: Future>(at: Option<Instant>, fut: Fut, kept: &mut Kept)
     let Some(at) = at else {
         return Limited::Free { future: fut };
     };
-    let (deadline, guard) = Deadline::at(at).request();
+    // Inside an earlier deadline (a service called in-process by a request that has one), that
+    // one stays in force.
+    let (deadline, guard) = Deadline::at(at).__entering().request();
+    let at = deadline.instant();
     let deadline = Current::new(deadline);
     kept.contexts.keep(deadline.clone());
     Limited::Bounded {
