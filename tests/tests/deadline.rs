@@ -186,10 +186,12 @@ async fn done_fires_at_the_deadline_in_spawned_work() {
 async fn done_fires_when_the_request_is_dropped_and_a_detached_child_that_does_not_look_finishes() {
     let (stopped_tx, stopped_rx) = oneshot::channel();
     let (finished_tx, finished_rx) = oneshot::channel();
+    let (cut_tx, cut_rx) = oneshot::channel();
     let (spawned_tx, spawned_rx) = oneshot::channel::<()>();
     let request = Deadline::after(Duration::from_mins(1)).scope(spawning_request(
         stopped_tx,
         finished_tx,
+        cut_tx,
         spawned_tx,
     ));
     let request = tokio::spawn(request);
@@ -202,6 +204,16 @@ async fn done_fires_when_the_request_is_dropped_and_a_detached_child_that_does_n
         .expect("done() fired")
         .unwrap();
     assert_eq!(reason, "request dropped");
+    let cut: DeadlineExceeded = tokio::time::timeout(SLACK, cut_rx)
+        .await
+        .expect("timeout() returned")
+        .unwrap()
+        .unwrap_err();
+    assert!(cut.request_dropped());
+    assert_eq!(
+        cut.to_string(),
+        "the request was dropped before this work finished"
+    );
     assert_eq!(
         tokio::time::timeout(SLACK, finished_rx)
             .await
@@ -215,8 +227,13 @@ async fn done_fires_when_the_request_is_dropped_and_a_detached_child_that_does_n
 async fn spawning_request(
     stopped: oneshot::Sender<&'static str>,
     finished: oneshot::Sender<&'static str>,
+    cut: oneshot::Sender<Result<(), DeadlineExceeded>>,
     spawned: oneshot::Sender<()>,
 ) {
+    // A child whose slow work runs under `timeout`: cut when the request goes, not a minute later.
+    tokio::spawn(async move {
+        let _ = cut.send(timeout(tokio::time::sleep(Duration::from_mins(1))).await);
+    });
     // A child that watches `done()`, and an audit that does not look.
     tokio::spawn(async move {
         tokio::select! {

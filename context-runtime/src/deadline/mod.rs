@@ -8,15 +8,16 @@ mod timeout;
 pub(crate) mod wire;
 
 use std::fmt;
-use std::future::Future;
-use std::pin::Pin;
-use std::sync::Arc;
+use std::future::{Future, poll_fn};
+use std::pin::{Pin, pin};
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
 use tokio::task::LocalKey;
 
-use self::cancel::{Cancel, CancelOnDrop};
+use tokio_util::sync::CancellationToken;
+
+use self::cancel::CancelOnDrop;
 pub use self::timeout::{DeadlineExceeded, Timeout, timeout};
 use crate::core::Sealed;
 use crate::{Current, RequestContext, Scoped};
@@ -70,7 +71,7 @@ pub struct Deadline {
     at: Instant,
     /// The request's cancellation: made by the outermost deadline's [`scope`](Self::scope),
     /// shared by the deadlines scoped inside it.
-    cancel: Option<Arc<Cancel>>,
+    cancel: Option<CancellationToken>,
 }
 
 tokio::task_local! {
@@ -183,8 +184,8 @@ impl Deadline {
         if self.cancel.is_some() {
             return (self, CancelOnDrop::disarmed());
         }
-        let cancel = Arc::new(Cancel::default());
-        self.cancel = Some(Arc::clone(&cancel));
+        let cancel = CancellationToken::new();
+        self.cancel = Some(cancel.clone());
         (self, CancelOnDrop::new(cancel))
     }
 }
@@ -306,7 +307,17 @@ pub async fn done() {
     };
     let sleep = tokio::time::sleep_until(at.into());
     match cancel {
-        Some(cancel) => cancel.cancelled_or(sleep).await,
+        Some(cancel) => {
+            let (mut sleep, mut cancelled) = (pin!(sleep), pin!(cancel.cancelled()));
+            poll_fn(|cx| {
+                if sleep.as_mut().poll(cx).is_ready() || cancelled.as_mut().poll(cx).is_ready() {
+                    Poll::Ready(())
+                } else {
+                    Poll::Pending
+                }
+            })
+            .await;
+        }
         None => sleep.await,
     }
 }

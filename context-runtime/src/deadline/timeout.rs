@@ -7,12 +7,14 @@ use std::task::{Context, Poll};
 use std::time::Instant;
 
 use tokio::time::Sleep;
+use tokio_util::sync::{CancellationToken, WaitForCancellationFutureOwned};
 
 use super::Deadline;
 use crate::RequestContext;
 
 /// Runs `fut` until the current request's [`Deadline`]: its output, or [`DeadlineExceeded`] when
-/// the deadline passes first (and `fut` is dropped). Where no deadline is set, `fut` runs to
+/// the deadline passes first, or the request is dropped first (its client went away: see
+/// [`done`](super::done)), and `fut` is dropped. Where no deadline is set, `fut` runs to
 /// completion; where it has already passed, `fut` is not started.
 ///
 /// The deadline is read when the future is first polled, where it runs: `timeout(fut)` may be
@@ -66,14 +68,23 @@ pin_project_lite::pin_project! {
 }
 
 pin_project_lite::pin_project! {
-    /// What bounds the future: not known before the first poll, then a deadline, its timer, or
-    /// nothing.
+    /// What bounds the future: not known before the first poll, then a deadline (and the
+    /// request's cancellation), their timer and wait, or nothing.
     #[project = LimitProjection]
     enum Limit {
         Unread,
-        At { at: Instant },
-        Sleeping { #[pin] sleep: Sleep },
+        At { at: Instant, cancel: Option<CancellationToken> },
+        Sleeping { #[pin] sleep: Sleep, #[pin] cancelled: Cancelled },
         Unbounded,
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// The wait for the request's cancellation, when the deadline belongs to a request.
+    #[project = CancelledProjection]
+    enum Cancelled {
+        Never,
+        Waiting { #[pin] wait: WaitForCancellationFutureOwned },
     }
 }
 
@@ -83,7 +94,7 @@ impl<F: Future> Timeout<F> {
     pub(crate) fn until(at: Instant, fut: F) -> Self {
         Self {
             future: fut,
-            limit: Limit::At { at },
+            limit: Limit::At { at, cancel: None },
         }
     }
 }
@@ -96,25 +107,42 @@ impl<F: Future> Future for Timeout<F> {
         loop {
             match this.limit.as_mut().project() {
                 LimitProjection::Unread => {
-                    let limit = match Deadline::try_with(Deadline::instant) {
-                        Some(at) => Limit::At { at },
-                        None => Limit::Unbounded,
-                    };
-                    this.limit.set(limit);
+                    let limit = Deadline::try_with(|deadline| Limit::At {
+                        at: deadline.at,
+                        cancel: deadline.cancel.clone(),
+                    });
+                    this.limit.set(limit.unwrap_or(Limit::Unbounded));
                 }
-                LimitProjection::At { at } => {
-                    // Past its deadline, the work is not started.
+                LimitProjection::At { at, cancel } => {
+                    // Past its deadline, or its request gone, the work is not started.
                     if *at <= Instant::now() {
-                        return Poll::Ready(Err(DeadlineExceeded(())));
+                        return Poll::Ready(Err(DeadlineExceeded { dropped: false }));
+                    }
+                    if cancel.as_ref().is_some_and(CancellationToken::is_cancelled) {
+                        return Poll::Ready(Err(DeadlineExceeded { dropped: true }));
                     }
                     let sleep = tokio::time::sleep_until((*at).into());
-                    this.limit.set(Limit::Sleeping { sleep });
+                    let cancelled = match cancel.take() {
+                        Some(cancel) => Cancelled::Waiting {
+                            wait: cancel.cancelled_owned(),
+                        },
+                        None => Cancelled::Never,
+                    };
+                    this.limit.set(Limit::Sleeping { sleep, cancelled });
                 }
-                LimitProjection::Sleeping { sleep } => {
+                LimitProjection::Sleeping { sleep, cancelled } => {
                     if let Poll::Ready(output) = this.future.poll(cx) {
                         return Poll::Ready(Ok(output));
                     }
-                    return sleep.poll(cx).map(|()| Err(DeadlineExceeded(())));
+                    if sleep.poll(cx).is_ready() {
+                        return Poll::Ready(Err(DeadlineExceeded { dropped: false }));
+                    }
+                    if let CancelledProjection::Waiting { wait } = cancelled.project()
+                        && wait.poll(cx).is_ready()
+                    {
+                        return Poll::Ready(Err(DeadlineExceeded { dropped: true }));
+                    }
+                    return Poll::Pending;
                 }
                 LimitProjection::Unbounded => return this.future.poll(cx).map(Ok),
             }
@@ -128,7 +156,9 @@ impl<F> fmt::Debug for Timeout<F> {
     }
 }
 
-/// The request's deadline passed before the work under [`timeout`] finished.
+/// The request's deadline passed before the work under [`timeout`] finished, or the request was
+/// dropped before it ([`request_dropped`](Self::request_dropped)): either way, no one waits for
+/// the work any more.
 ///
 /// ```
 /// use std::time::Duration;
@@ -142,11 +172,35 @@ impl<F> fmt::Debug for Timeout<F> {
 /// # }
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct DeadlineExceeded(());
+pub struct DeadlineExceeded {
+    dropped: bool,
+}
+
+impl DeadlineExceeded {
+    /// Whether the request was dropped (its client went away) before its deadline, rather than
+    /// the deadline passing: Go's `context.Canceled` beside `DeadlineExceeded`.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use context_runtime::{Deadline, timeout};
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let late = Deadline::after(Duration::ZERO).scope(timeout(async {})).await.unwrap_err();
+    /// assert!(!late.request_dropped());
+    /// # }
+    /// ```
+    pub fn request_dropped(&self) -> bool {
+        self.dropped
+    }
+}
 
 impl fmt::Display for DeadlineExceeded {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("the request's deadline passed before this work finished")
+        f.write_str(if self.dropped {
+            "the request was dropped before this work finished"
+        } else {
+            "the request's deadline passed before this work finished"
+        })
     }
 }
 
