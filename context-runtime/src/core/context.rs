@@ -55,9 +55,9 @@ pub trait RequestContext: Sealed + Sized + Send + Sync + 'static {
     #[doc(hidden)]
     const __SEALED: bool = false;
 
-    /// The value to enter when `self` is scoped where the values of `current` are set: `self`,
-    /// but a runtime type may refuse to loosen what is set ([`Deadline`](crate::Deadline) keeps
-    /// the earlier deadline). Not part of the API.
+    /// The value `scope` and `sync_scope` enter: `self`, but a runtime type may refuse to loosen
+    /// what is already set ([`Deadline`](crate::Deadline) keeps the earlier deadline). Not part
+    /// of the API.
     #[doc(hidden)]
     #[inline]
     #[must_use]
