@@ -1,8 +1,9 @@
 //! The runtime's folders depend on each other in one direction only (CONTRIBUTING.md): `core` on
-//! nothing else in the crate; `spawn`, `log` and `carrier` on `core`; `http` on those; `private`
-//! (mounted as `__private`, for generated code) on all of them. This reads every source file's
-//! `crate::` paths, resolves the root's re-exports to the folder that defines them, and fails on
-//! any dependency outside that order, so an import circle cannot come back unnoticed.
+//! nothing else in the crate; `spawn`, `deadline` and `carrier` on `core`; `log` on `core` and
+//! `deadline`; `http` on those; `private` (mounted as `__private`, for generated code) on all of
+//! them. This reads every source file's `crate::` paths, resolves the root's re-exports to the
+//! folder that defines them, and fails on any dependency outside that order, so an import circle
+//! cannot come back unnoticed.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -14,10 +15,11 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("builder", &[]),
     ("core", &[]),
     ("spawn", &["core"]),
-    ("log", &["core"]),
+    ("deadline", &["core"]),
+    ("log", &["core", "deadline"]),
     ("carrier", &["core"]),
-    ("http", &["core", "spawn", "log", "carrier"]),
-    ("private", &["builder", "core", "spawn", "log", "carrier"]),
+    ("http", &["core", "spawn", "deadline", "log", "carrier"]),
+    ("private", &["builder", "core", "spawn", "deadline", "log", "carrier"]),
 ];
 
 fn sources(dir: &Path, out: &mut Vec<PathBuf>) {
