@@ -19,7 +19,10 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("log", &["core", "deadline"]),
     ("carrier", &["core"]),
     ("http", &["core", "spawn", "deadline", "log", "carrier"]),
-    ("private", &["builder", "core", "spawn", "deadline", "log", "carrier"]),
+    (
+        "private",
+        &["builder", "core", "spawn", "deadline", "log", "carrier"],
+    ),
 ];
 
 fn sources(dir: &Path, out: &mut Vec<PathBuf>) {

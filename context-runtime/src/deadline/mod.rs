@@ -196,8 +196,12 @@ fn far_future(now: Instant) -> Instant {
     now.checked_add(CENTURY).unwrap_or(now)
 }
 
+// Hidden from the "the trait is implemented for" hints of a type that forgot its derive: the
+// runtime's own context is no example of what to write.
+#[diagnostic::do_not_recommend]
 impl Sealed for Deadline {}
 
+#[diagnostic::do_not_recommend]
 impl RequestContext for Deadline {
     fn __storage() -> &'static LocalKey<Current<Self>> {
         &DEADLINE
