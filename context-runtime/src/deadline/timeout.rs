@@ -18,7 +18,7 @@ use crate::RequestContext;
 /// The deadline is read when the future is first polled, where it runs: `timeout(fut)` may be
 /// built before the deadline's scope is entered, as in `deadline.scope(timeout(fut))`. Like
 /// `tokio::time::timeout`, it needs a tokio runtime with its timer enabled (`#[tokio::main]`
-/// enables it).
+/// enables it); the timer is made only if the work does not finish at its first poll.
 ///
 /// ```
 /// use std::time::Duration;
@@ -103,12 +103,23 @@ impl<F: Future> Future for Timeout<F> {
                     this.limit.set(limit);
                 }
                 LimitProjection::At { at } => {
+                    let at = *at;
                     // Past its deadline, the work is not started.
-                    if *at <= Instant::now() {
+                    if at <= Instant::now() {
                         return Poll::Ready(Err(DeadlineExceeded(())));
                     }
-                    let sleep = tokio::time::sleep_until((*at).into());
-                    this.limit.set(Limit::Sleeping { sleep });
+                    // The timer only once the work waits: most work finishes at its first poll,
+                    // and a `Sleep` costs a runtime handle's clone and drop (`benches/deadline.rs`).
+                    if let Poll::Ready(output) = this.future.as_mut().poll(cx) {
+                        return Poll::Ready(Ok(output));
+                    }
+                    this.limit.set(Limit::Sleeping {
+                        sleep: tokio::time::sleep_until(at.into()),
+                    });
+                    let LimitProjection::Sleeping { sleep } = this.limit.as_mut().project() else {
+                        unreachable!("the limit was just set to its timer");
+                    };
+                    return sleep.poll(cx).map(|()| Err(DeadlineExceeded(())));
                 }
                 LimitProjection::Sleeping { sleep } => {
                     if let Poll::Ready(output) = this.future.poll(cx) {
