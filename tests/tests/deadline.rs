@@ -158,6 +158,14 @@ async fn timeout_without_a_deadline_runs_to_completion_and_with_a_passed_one_doe
         !started.load(Ordering::SeqCst),
         "work past its deadline was not started"
     );
+    // Work that waits, then finishes in time, keeps its output.
+    let waited = Deadline::after(Duration::from_secs(30))
+        .scope(timeout(async {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            "waited"
+        }))
+        .await;
+    assert_eq!(waited, Ok("waited"));
     // Work that finishes in time keeps its output.
     let fast = Deadline::after(Duration::from_secs(30))
         .scope(timeout(async { "fast" }))

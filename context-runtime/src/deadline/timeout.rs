@@ -20,7 +20,7 @@ use crate::RequestContext;
 /// The deadline is read when the future is first polled, where it runs: `timeout(fut)` may be
 /// built before the deadline's scope is entered, as in `deadline.scope(timeout(fut))`. Like
 /// `tokio::time::timeout`, it needs a tokio runtime with its timer enabled (`#[tokio::main]`
-/// enables it).
+/// enables it); the timer is made only if the work does not finish at its first poll.
 ///
 /// ```
 /// use std::time::Duration;
@@ -104,6 +104,8 @@ impl<F: Future> Future for Timeout<F> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let mut this = self.project();
+        // Whether the work was polled in this call already (before its timer was made).
+        let mut polled = false;
         loop {
             match this.limit.as_mut().project() {
                 LimitProjection::Unread => {
@@ -121,6 +123,12 @@ impl<F: Future> Future for Timeout<F> {
                     if cancel.as_ref().is_some_and(CancellationToken::is_cancelled) {
                         return Poll::Ready(Err(DeadlineExceeded { dropped: true }));
                     }
+                    // The timer only once the work waits: most work finishes at its first poll,
+                    // and a `Sleep` costs a runtime handle's clone and drop (`--bench deadline`).
+                    if let Poll::Ready(output) = this.future.as_mut().poll(cx) {
+                        return Poll::Ready(Ok(output));
+                    }
+                    polled = true;
                     let sleep = tokio::time::sleep_until((*at).into());
                     let cancelled = match cancel.take() {
                         Some(cancel) => Cancelled::Waiting {
@@ -131,7 +139,7 @@ impl<F: Future> Future for Timeout<F> {
                     this.limit.set(Limit::Sleeping { sleep, cancelled });
                 }
                 LimitProjection::Sleeping { sleep, cancelled } => {
-                    if let Poll::Ready(output) = this.future.poll(cx) {
+                    if !polled && let Poll::Ready(output) = this.future.as_mut().poll(cx) {
                         return Poll::Ready(Ok(output));
                     }
                     if sleep.poll(cx).is_ready() {
