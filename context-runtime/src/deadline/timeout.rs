@@ -7,7 +7,7 @@ use std::task::{Context, Poll};
 use std::time::Instant;
 
 use tokio::time::Sleep;
-use tokio_util::sync::{CancellationToken, WaitForCancellationFutureOwned};
+use tokio_util::sync::WaitForCancellationFutureOwned;
 
 use super::Deadline;
 use crate::RequestContext;
@@ -62,20 +62,33 @@ pin_project_lite::pin_project! {
     pub struct Timeout<F> {
         #[pin]
         future: F,
-        #[pin]
         limit: Limit,
     }
 }
 
+/// What bounds the future: not known before the first poll, then a deadline, then (once the work
+/// waits) its timer and the wait for the request's cancellation, or nothing.
+enum Limit {
+    Unread,
+    /// `watch`: whether the request's cancellation ends the work too (not for the edge's own
+    /// bound, whose request is the future being dropped).
+    At {
+        at: Instant,
+        watch: bool,
+    },
+    /// Boxed: most work finishes at its first poll, and a timer would make every `Timeout` as
+    /// large as one, and cost a runtime handle's clone and drop to make.
+    Waiting(Pin<Box<Waiting>>),
+    Unbounded,
+}
+
 pin_project_lite::pin_project! {
-    /// What bounds the future: not known before the first poll, then a deadline (and the
-    /// request's cancellation), their timer and wait, or nothing.
-    #[project = LimitProjection]
-    enum Limit {
-        Unread,
-        At { at: Instant, cancel: Option<CancellationToken> },
-        Sleeping { #[pin] sleep: Sleep, #[pin] cancelled: Cancelled },
-        Unbounded,
+    /// The timer of the deadline, and the wait for the request's cancellation.
+    struct Waiting {
+        #[pin]
+        sleep: Sleep,
+        #[pin]
+        cancelled: Cancelled,
     }
 }
 
@@ -88,13 +101,27 @@ pin_project_lite::pin_project! {
     }
 }
 
+impl Waiting {
+    /// `Some` when the deadline passed (`false`) or the request was dropped (`true`).
+    fn poll_end(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Option<bool> {
+        let this = self.project();
+        if this.sleep.poll(cx).is_ready() {
+            return Some(false);
+        }
+        match this.cancelled.project() {
+            CancelledProjection::Waiting { wait } => wait.poll(cx).is_ready().then_some(true),
+            CancelledProjection::Never => None,
+        }
+    }
+}
+
 impl<F: Future> Timeout<F> {
     /// `fut` until `at`, whatever deadline is current where it runs.
     #[cfg(feature = "http")]
     pub(crate) fn until(at: Instant, fut: F) -> Self {
         Self {
             future: fut,
-            limit: Limit::At { at, cancel: None },
+            limit: Limit::At { at, watch: false },
         }
     }
 }
@@ -104,55 +131,50 @@ impl<F: Future> Future for Timeout<F> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let mut this = self.project();
-        // Whether the work was polled in this call already (before its timer was made).
-        let mut polled = false;
         loop {
-            match this.limit.as_mut().project() {
-                LimitProjection::Unread => {
-                    let limit = Deadline::try_with(|deadline| Limit::At {
-                        at: deadline.at,
-                        cancel: deadline.cancel.clone(),
-                    });
-                    this.limit.set(limit.unwrap_or(Limit::Unbounded));
+            match this.limit {
+                Limit::Unread => {
+                    *this.limit = Deadline::try_with(Deadline::instant)
+                        .map_or(Limit::Unbounded, |at| Limit::At { at, watch: true });
                 }
-                LimitProjection::At { at, cancel } => {
-                    // Past its deadline, or its request gone, the work is not started.
-                    if *at <= Instant::now() {
+                Limit::At { at, watch } => {
+                    let (at, watch) = (*at, *watch);
+                    // Past its deadline, the work is not started.
+                    if at <= Instant::now() {
                         return Poll::Ready(Err(DeadlineExceeded { dropped: false }));
                     }
-                    if cancel.as_ref().is_some_and(CancellationToken::is_cancelled) {
-                        return Poll::Ready(Err(DeadlineExceeded { dropped: true }));
-                    }
-                    // The timer only once the work waits: most work finishes at its first poll,
-                    // and a `Sleep` costs a runtime handle's clone and drop (`--bench deadline`).
                     if let Poll::Ready(output) = this.future.as_mut().poll(cx) {
                         return Poll::Ready(Ok(output));
                     }
-                    polled = true;
-                    let sleep = tokio::time::sleep_until((*at).into());
-                    let cancelled = match cancel.take() {
-                        Some(cancel) => Cancelled::Waiting {
+                    // The work waits: now the timer, and the request's cancellation.
+                    let cancel = watch
+                        .then(|| Deadline::try_with(|deadline| deadline.cancel.clone()))
+                        .flatten()
+                        .flatten();
+                    let mut waiting = Box::pin(Waiting {
+                        sleep: tokio::time::sleep_until(at.into()),
+                        cancelled: cancel.map_or(Cancelled::Never, |cancel| Cancelled::Waiting {
                             wait: cancel.cancelled_owned(),
-                        },
-                        None => Cancelled::Never,
-                    };
-                    this.limit.set(Limit::Sleeping { sleep, cancelled });
+                        }),
+                    });
+                    let end = waiting.as_mut().poll_end(cx);
+                    *this.limit = Limit::Waiting(waiting);
+                    return end.map_or(Poll::Pending, |dropped| {
+                        Poll::Ready(Err(DeadlineExceeded { dropped }))
+                    });
                 }
-                LimitProjection::Sleeping { sleep, cancelled } => {
-                    if !polled && let Poll::Ready(output) = this.future.as_mut().poll(cx) {
+                Limit::Waiting(waiting) => {
+                    if let Poll::Ready(output) = this.future.as_mut().poll(cx) {
                         return Poll::Ready(Ok(output));
                     }
-                    if sleep.poll(cx).is_ready() {
-                        return Poll::Ready(Err(DeadlineExceeded { dropped: false }));
-                    }
-                    if let CancelledProjection::Waiting { wait } = cancelled.project()
-                        && wait.poll(cx).is_ready()
-                    {
-                        return Poll::Ready(Err(DeadlineExceeded { dropped: true }));
-                    }
-                    return Poll::Pending;
+                    return waiting
+                        .as_mut()
+                        .poll_end(cx)
+                        .map_or(Poll::Pending, |dropped| {
+                            Poll::Ready(Err(DeadlineExceeded { dropped }))
+                        });
                 }
-                LimitProjection::Unbounded => return this.future.poll(cx).map(Ok),
+                Limit::Unbounded => return this.future.poll(cx).map(Ok),
             }
         }
     }
