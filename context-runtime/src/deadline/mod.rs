@@ -27,9 +27,9 @@ use crate::{Current, RequestContext, Scoped};
 /// [`done`] observes.
 ///
 /// - Set: [`Deadline::after`] / [`Deadline::at`], entered with [`scope`](Self::scope) (or
-///   [`sync_scope`](Self::sync_scope)) like any context. [`ContextLayer`] sets one per request
-///   from the caller's `grpc-timeout` or the server's default, and
-///   [`PropagateLayer`] sends what is left of it to the next service.
+///   [`sync_scope`](Self::sync_scope)) like any context. With the `http` feature, `ContextLayer`
+///   sets one per request from the caller's `grpc-timeout` or the server's default, and
+///   `PropagateLayer` sends what is left of it to the next service.
 /// - Read: [`Deadline::remaining`] and [`Deadline::expired`], anywhere below.
 /// - Enforced: [`timeout`] runs a future until the deadline; [`done`] resolves when it passes or
 ///   the request is dropped (the client went away, the server answered 504).
@@ -63,9 +63,6 @@ use crate::{Current, RequestContext, Scoped};
 /// [`done`] runs to its end (an audit record, a receipt), since Rust cancels a future only by
 /// dropping it, and a detached task is no one's to drop. Work that should stop selects on
 /// `done()` or runs under [`timeout`].
-///
-/// [`ContextLayer`]: crate::ContextLayer
-/// [`PropagateLayer`]: crate::PropagateLayer
 #[derive(Clone)]
 pub struct Deadline {
     at: Instant,
