@@ -11,7 +11,7 @@ use http::{HeaderMap, HeaderValue, Response, StatusCode};
 use tracing::Level;
 
 use super::body::Kept;
-use super::{ContextBody, RequestId, grpc, refusal};
+use super::{ContextBody, RequestId, refusal};
 use crate::deadline::wire::{self, GRPC_TIMEOUT};
 use crate::{Current, Deadline, DeadlineExceeded, DeadlineScope, RequestContext, Timeout};
 
@@ -107,14 +107,7 @@ impl Late {
     pub(super) fn response<B>(self, id: &RequestId) -> Response<ContextBody<B>> {
         let mut response = Response::new(ContextBody::from(LATE.to_owned()));
         *response.status_mut() = self.status;
-        let (response, code) = if self.grpc {
-            let (response, code) = grpc::refusal(response, Some(LATE));
-            (response, Some(code))
-        } else {
-            (response, None)
-        };
-        refusal::log(self.log, id, self.status, code, Some(LATE));
-        response
+        refusal::answer(response, Some(LATE), self.grpc, self.log, id)
     }
 }
 

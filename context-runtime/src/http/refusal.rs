@@ -8,7 +8,7 @@ use http::header::HeaderValue;
 use http::{Response, StatusCode};
 use tracing::Level;
 
-use super::{ContextBody, GrpcCode, RequestId};
+use super::{ContextBody, GrpcCode, RequestId, grpc};
 use crate::CarrierError;
 
 /// What refuses a request in [`ContextLayer`](super::ContextLayer): a status (with an empty
@@ -153,6 +153,26 @@ impl<E: fmt::Display, B, F: Fn(E, &RequestId) -> Response<B>> Refuse<E, B> for F
         let reason = error.to_string();
         (self(error, id).map(ContextBody::refused), Some(reason))
     }
+}
+
+/// `response`, refusing a request, as the request's protocol wants it (a gRPC call's as gRPC
+/// says: [`grpc::refusal`]), its one log event emitted.
+pub(super) fn answer<B>(
+    response: Response<ContextBody<B>>,
+    reason: Option<&str>,
+    grpc: bool,
+    level: Option<Level>,
+    id: &RequestId,
+) -> Response<ContextBody<B>> {
+    let status = response.status();
+    let (response, code) = if grpc {
+        let (response, code) = grpc::refusal(response, reason);
+        (response, Some(code))
+    } else {
+        (response, None)
+    };
+    log(level, id, status, code, reason);
+    response
 }
 
 /// The one log event of a refused request, at `level`: its id, the refusal's HTTP status, the

@@ -471,15 +471,13 @@ impl<R> Edge<R> {
         R: Refuse<E, B>,
     {
         let (response, reason) = self.refuse.refuse(error, id);
-        let status = response.status();
-        let (response, code) = if grpc::is_grpc(head) {
-            let (response, code) = grpc::refusal(response, reason.as_deref());
-            (response, Some(code))
-        } else {
-            (response, None)
-        };
-        refusal::log(self.log, id, status, code, reason.as_deref());
-        response
+        refusal::answer(
+            response,
+            reason.as_deref(),
+            grpc::is_grpc(head),
+            self.log,
+            id,
+        )
     }
 }
 
