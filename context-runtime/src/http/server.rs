@@ -440,12 +440,14 @@ impl<R> Edge<R> {
 
     /// The request's deadline, and how it is answered when the deadline passes.
     fn deadline(&self, head: &request::Parts) -> (Option<Instant>, Late) {
+        let deadline = self.deadlines.of_request(&head.headers);
         let late = Late {
             status: self.deadlines.status,
-            grpc: grpc::is_grpc(&head.headers),
+            // Only a request with a deadline can be answered late: the others skip the lookup.
+            grpc: deadline.is_some() && grpc::is_grpc(&head.headers),
             log: self.log,
         };
-        (self.deadlines.of_request(&head.headers), late)
+        (deadline, late)
     }
 
     /// The `baggage` the request brought in, to forward: at an internal hop, what it says; at a
