@@ -107,23 +107,29 @@ const _: () = {
         {
             <Self as ::context_runtime::__private::RequestContext>::try_current()
         }
-        /// Calls `f` with the current `RequestCtx`: the cheapest read.
+        /// Calls `f` with the current `RequestCtx` (its handle, which dereferences to `&RequestCtx`): the cheapest read.
         ///
         /// # Panics
         ///
         /// Outside any scope of `RequestCtx`, at the caller's line, saying how to set one: `RequestCtx::scope` at the edge, `#[with_context]` or `context_runtime::spawn` for spawned work. Use the `try_` form where a miss is expected.
         #[inline]
         #[track_caller]
-        pub fn with<__R>(f: impl ::core::ops::FnOnce(&Self) -> __R) -> __R
+        pub fn with<__R>(
+            f: impl ::core::ops::FnOnce(
+                &::context_runtime::__private::Current<Self>,
+            ) -> __R,
+        ) -> __R
         where
             for<'__a> Self: ::context_runtime::__private::RequestContext,
         {
             <Self as ::context_runtime::__private::RequestContext>::with(f)
         }
-        /// Calls `f` with the current `RequestCtx`, or returns `None` outside any scope of `RequestCtx`.
+        /// Calls `f` with the current `RequestCtx` (its handle, which dereferences to `&RequestCtx`), or returns `None` outside any scope of `RequestCtx`.
         #[inline]
         pub fn try_with<__R>(
-            f: impl ::core::ops::FnOnce(&Self) -> __R,
+            f: impl ::core::ops::FnOnce(
+                &::context_runtime::__private::Current<Self>,
+            ) -> __R,
         ) -> ::core::option::Option<__R>
         where
             for<'__a> Self: ::context_runtime::__private::RequestContext,

@@ -67,7 +67,7 @@ fn read_raw_expired() -> bool {
 
 #[inline(never)]
 fn read_instant() -> Option<Instant> {
-    Deadline::try_with(Deadline::instant)
+    Deadline::try_with(|deadline| deadline.instant())
 }
 
 #[inline(never)]

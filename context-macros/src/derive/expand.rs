@@ -123,9 +123,13 @@ fn reads(input: &Input<'_>, private: &TokenStream) -> TokenStream {
          re-enter it elsewhere."
     );
     let try_current = format!(" The current `{name}`, or `None` outside any scope of `{name}`.");
-    let with = format!(" Calls `f` with the current `{name}`: the cheapest read.");
+    let with = format!(
+        " Calls `f` with the current `{name}` (its handle, which dereferences to `&{name}`): \
+         the cheapest read."
+    );
     let try_with = format!(
-        " Calls `f` with the current `{name}`, or returns `None` outside any scope of `{name}`."
+        " Calls `f` with the current `{name}` (its handle, which dereferences to `&{name}`), or \
+         returns `None` outside any scope of `{name}`."
     );
     let panics = format!(
         " Outside any scope of `{name}`, at the caller's line, saying how to set one: \
@@ -183,7 +187,7 @@ fn reads(input: &Input<'_>, private: &TokenStream) -> TokenStream {
             #[doc = #panics]
             #[inline]
             #[track_caller]
-            #vis fn with<__R>(f: impl ::core::ops::FnOnce(&Self) -> __R) -> __R
+            #vis fn with<__R>(f: impl ::core::ops::FnOnce(&#private::Current<Self>) -> __R) -> __R
             where
                 for<'__a> Self: #private::RequestContext,
             {
@@ -192,7 +196,7 @@ fn reads(input: &Input<'_>, private: &TokenStream) -> TokenStream {
 
             #[doc = #try_with]
             #[inline]
-            #vis fn try_with<__R>(f: impl ::core::ops::FnOnce(&Self) -> __R) -> ::core::option::Option<__R>
+            #vis fn try_with<__R>(f: impl ::core::ops::FnOnce(&#private::Current<Self>) -> __R) -> ::core::option::Option<__R>
             where
                 for<'__a> Self: #private::RequestContext,
             {

@@ -152,6 +152,12 @@ pub trait RequestContext: Sealed + Sized + Send + Sync + 'static {
     /// Calls `f` with a shared borrow of the current context of this type: the cheapest read,
     /// no reference count touched.
     ///
+    /// `f` is handed the value's [`Current`] handle, which dereferences to `&Self`: getters and
+    /// method calls read through it unchanged (`|c| *c.tenant()`), and a function taking `&Self`
+    /// is called as `|c| read(c)`. (Handing `&Self` itself would put a conversion between the
+    /// task-local and `f` that the optimizer does not see through: 23 instructions per read
+    /// instead of the raw task-local's 19.) [`Current::clone`] on it keeps the value beyond `f`.
+    ///
     /// # Panics
     ///
     /// Outside any scope of this type, with a message saying how to set one. Use
@@ -164,22 +170,23 @@ pub trait RequestContext: Sealed + Sized + Send + Sync + 'static {
     /// assert_eq!(tenant, 7);
     /// ```
     #[track_caller]
-    fn with<R>(f: impl FnOnce(&Self) -> R) -> R {
-        match Self::__storage().try_with(|current| f(current)) {
+    fn with<R>(f: impl FnOnce(&Current<Self>) -> R) -> R {
+        match Self::__storage().try_with(f) {
             Ok(value) => value,
             Err(_) => not_set::<Self>(),
         }
     }
 
-    /// Like [`with`](Self::with), but `None` outside any scope of this type.
+    /// Like [`with`](Self::with) (`f` is handed the [`Current`] handle too), but `None` outside
+    /// any scope of this type.
     ///
     /// ```
     /// # use context_runtime::RequestContext;
     /// # #[derive(RequestContext)] struct Ctx { tenant: u64 }
     /// assert_eq!(Ctx::try_with(|c| *c.tenant()), None);
     /// ```
-    fn try_with<R>(f: impl FnOnce(&Self) -> R) -> Option<R> {
-        Self::__storage().try_with(|current| f(current)).ok()
+    fn try_with<R>(f: impl FnOnce(&Current<Self>) -> R) -> Option<R> {
+        Self::__storage().try_with(f).ok()
     }
 }
 

@@ -81,7 +81,7 @@ impl<T: RequestContext> Accessor for Of<T> {
 
     #[inline]
     fn with(&self, f: &mut dyn FnMut(&dyn AnyContext)) {
-        T::try_with(|current| f(current));
+        T::try_with(|current| f(&**current));
     }
 }
 

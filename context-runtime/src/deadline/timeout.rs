@@ -134,7 +134,7 @@ impl<F: Future> Future for Timeout<F> {
         loop {
             match this.limit {
                 Limit::Unread => {
-                    *this.limit = Deadline::try_with(Deadline::instant)
+                    *this.limit = Deadline::try_with(|deadline| deadline.instant())
                         .map_or(Limit::Unbounded, |at| Limit::At { at, watch: true });
                 }
                 Limit::At { at, watch } => {

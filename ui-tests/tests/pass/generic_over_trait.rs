@@ -16,7 +16,8 @@ fn current_of<T: RequestContext>() -> Option<Current<T>> {
 }
 
 fn tenant_of<T: RequestContext>(read: impl FnOnce(&T) -> u64) -> Option<u64> {
-    T::try_with(read)
+    // `try_with` hands `f` the value's `Current` handle, which dereferences to `&T`.
+    T::try_with(|c| read(c))
 }
 
 #[tokio::main(flavor = "current_thread")]

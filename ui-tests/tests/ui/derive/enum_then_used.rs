@@ -11,7 +11,7 @@ pub enum RequestCtx {
 async fn main() {
     let ctx = RequestCtx::User { id: 7 };
     let id = ctx
-        .scope(async { RequestCtx::with(|ctx| matches!(ctx, RequestCtx::User { id: 7 })) })
+        .scope(async { RequestCtx::with(|ctx| matches!(**ctx, RequestCtx::User { id: 7 })) })
         .await;
     println!("{id} {:?}", RequestCtx::try_current());
     let _ = RequestCtx::Anonymous.sync_scope(RequestCtx::current);

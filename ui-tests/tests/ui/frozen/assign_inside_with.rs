@@ -1,4 +1,4 @@
-// Assigning a field inside `with` fails: the closure receives `&RequestCtx`, a shared borrow.
+// Assigning a field inside `with` fails: the closure receives the context's `Current` handle, which has no `DerefMut`.
 use context_runtime::RequestContext;
 
 #[derive(RequestContext)]

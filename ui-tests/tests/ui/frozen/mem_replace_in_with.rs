@@ -1,4 +1,4 @@
-// `std::mem::replace` cannot swap in another value through `with`: it needs `&mut`, `with` gives `&`.
+// `std::mem::replace` cannot swap in another value through `with`: it needs `&mut`, `with` gives `&Current<_>`.
 use context_runtime::RequestContext;
 
 #[derive(RequestContext)]

@@ -1,4 +1,4 @@
-// `std::mem::swap` cannot exchange the current value through `with`: it needs `&mut`, `with` gives `&`.
+// `std::mem::swap` cannot exchange the current value through `with`: it needs `&mut`, `with` gives `&Current<_>`.
 use context_runtime::RequestContext;
 
 #[derive(RequestContext)]

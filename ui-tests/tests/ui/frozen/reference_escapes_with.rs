@@ -1,4 +1,4 @@
-// The `&RequestCtx` given to `with` cannot escape the closure: it lives only as long as the call.
+// The `&Current<RequestCtx>` given to `with` cannot escape the closure: it lives only as long as the call.
 use context_runtime::RequestContext;
 
 #[derive(RequestContext)]
