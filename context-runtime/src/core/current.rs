@@ -36,8 +36,9 @@ use super::{RequestContext, Scoped, registry, short_type_name};
 pub struct Current<T>(Arc<T>);
 
 impl<T> Current<T> {
-    /// The one way a value becomes current-able, once per value: where its type is made known
-    /// to the registry, so re-entering a handle (every spawn) does not pay for it.
+    /// How a value becomes current-able, once per value: where its type is made known to the
+    /// registry, so re-entering a handle (every spawn) does not pay for it. (The runtime's own
+    /// `Inbound`, made on every request, registers once per process instead.)
     pub(crate) fn new(value: T) -> Self
     where
         T: RequestContext,
