@@ -284,16 +284,21 @@ fn with_message<'a>(lines: &'a [Line], wanted: &'a str) -> impl Iterator<Item = 
     lines.iter().filter(move |line| message(line) == wanted)
 }
 
-/// Asserts the consumer has nothing left: every message delivered and settled (acked or
-/// terminated), none pending.
-async fn assert_all_settled(stream: &stream::Stream, published: u64) {
-    let info = stream
+/// The state of the workers' consumer, as the server reports it.
+async fn workers_info(stream: &stream::Stream) -> consumer::Info {
+    stream
         .get_consumer::<consumer::pull::Config>("workers")
         .await
         .expect("the consumer")
         .get_info()
         .await
-        .expect("its info");
+        .expect("its info")
+}
+
+/// Asserts the consumer has nothing left: every message delivered and settled (acked or
+/// terminated), none pending.
+async fn assert_all_settled(stream: &stream::Stream, published: u64) {
+    let info = workers_info(stream).await;
     assert_eq!(info.num_pending, 0, "{info:?}");
     assert_eq!(info.num_ack_pending, 0, "{info:?}");
     assert_eq!(info.ack_floor.stream_sequence, published, "{info:?}");
@@ -482,13 +487,7 @@ async fn a_job_held_by_a_killed_worker_is_redelivered_under_its_own_request() {
         with_message(lines, "worker: holding").count() == 1
     })
     .await;
-    let consumer_info = stream
-        .get_consumer::<consumer::pull::Config>("workers")
-        .await
-        .expect("the consumer")
-        .get_info()
-        .await
-        .expect("its info");
+    let consumer_info = workers_info(&stream).await;
     assert_eq!(
         consumer_info.num_ack_pending, HELD,
         "delivered to A, not acked"
