@@ -21,10 +21,15 @@ pub struct RequestCtxBuilder<
     __attempt = ::context_runtime::__private::Unset,
     __token = ::context_runtime::__private::Unset,
 > {
-    request_id: __request_id,
-    user: __user,
-    attempt: __attempt,
-    token: __token,
+    __values: (
+        ::core::option::Option<String>,
+        Option<String>,
+        ::core::option::Option<u32>,
+        ::core::option::Option<String>,
+    ),
+    __states: ::core::marker::PhantomData<
+        fn() -> (__request_id, __user, __attempt, __token),
+    >,
 }
 /// The [`RequestCtxBuilder`] that [`RequestCtx::extract`] returns: its `#[context(propagate)]` fields read from the carrier, the others unset.
 pub type RequestCtxExtractedBuilder = RequestCtxBuilder<
@@ -160,10 +165,9 @@ const _: () = {
         label = "`build()` needs `request_id`",
         note = "call `.request_id(..)` on the builder before `.build()`, or make the field optional: `Option<_>`, `#[context(default)]` or `#[context(default = expr)]`"
     )]
-    pub trait RequestCtx_needs_request_id<T>: ::context_runtime::__private::Required<T> {}
-    impl<T> RequestCtx_needs_request_id<T> for ::context_runtime::__private::Set<T> {}
-    impl<T> RequestCtx_needs_request_id<T>
-    for ::context_runtime::__private::Extracted<T> {}
+    pub trait RequestCtx_needs_request_id {}
+    impl<T> RequestCtx_needs_request_id for ::context_runtime::__private::Set<T> {}
+    impl<T> RequestCtx_needs_request_id for ::context_runtime::__private::Extracted<T> {}
     #[diagnostic::on_unimplemented(
         message = "the field `user` is set twice",
         label = "`user` was already set earlier in this builder chain",
@@ -208,18 +212,21 @@ const _: () = {
         label = "`build()` needs `token`",
         note = "call `.token(..)` on the builder before `.build()`, or make the field optional: `Option<_>`, `#[context(default)]` or `#[context(default = expr)]`"
     )]
-    pub trait RequestCtx_needs_token<T>: ::context_runtime::__private::Required<T> {}
-    impl<T> RequestCtx_needs_token<T> for ::context_runtime::__private::Set<T> {}
+    pub trait RequestCtx_needs_token {}
+    impl<T> RequestCtx_needs_token for ::context_runtime::__private::Set<T> {}
     #[automatically_derived]
     impl RequestCtx {
         /// Starts building a new [`RequestCtx`]: call one method per field, then `.build()`. A required field left unset, or a field set twice, is a compile error naming it.
         #[inline]
         pub fn builder() -> RequestCtxBuilder {
             RequestCtxBuilder {
-                request_id: ::context_runtime::__private::Unset,
-                user: ::context_runtime::__private::Unset,
-                attempt: ::context_runtime::__private::Unset,
-                token: ::context_runtime::__private::Unset,
+                __values: (
+                    ::core::option::Option::None,
+                    ::core::option::Option::None,
+                    ::core::option::Option::None,
+                    ::core::option::Option::None,
+                ),
+                __states: ::core::marker::PhantomData,
             }
         }
     }
@@ -247,11 +254,12 @@ const _: () = {
             __request_id: RequestCtx_sets_request_id_once
                 + RequestCtx_request_id_not_extracted,
         {
+            let value = ::core::option::Option::Some(value);
+            let mut values = self.__values;
+            values.0 = value;
             RequestCtxBuilder {
-                request_id: ::context_runtime::__private::Set(value),
-                user: self.user,
-                attempt: self.attempt,
-                token: self.token,
+                __values: values,
+                __states: ::core::marker::PhantomData,
             }
         }
         /// Sets `user`. Each field is set once.
@@ -269,11 +277,11 @@ const _: () = {
             __user: RequestCtx_sets_user_once + RequestCtx_user_not_extracted,
         {
             let value = ::core::option::Option::Some(value);
+            let mut values = self.__values;
+            values.1 = value;
             RequestCtxBuilder {
-                request_id: self.request_id,
-                user: ::context_runtime::__private::Set(value),
-                attempt: self.attempt,
-                token: self.token,
+                __values: values,
+                __states: ::core::marker::PhantomData,
             }
         }
         /// Sets the optional field from an `Option`: `None` leaves it `None`.
@@ -290,11 +298,11 @@ const _: () = {
         where
             __user: RequestCtx_sets_user_once + RequestCtx_user_not_extracted,
         {
+            let mut values = self.__values;
+            values.1 = value;
             RequestCtxBuilder {
-                request_id: self.request_id,
-                user: ::context_runtime::__private::Set(value),
-                attempt: self.attempt,
-                token: self.token,
+                __values: values,
+                __states: ::core::marker::PhantomData,
             }
         }
         /// Sets `attempt`. Each field is set once.
@@ -311,11 +319,12 @@ const _: () = {
         where
             __attempt: RequestCtx_sets_attempt_once + RequestCtx_attempt_not_extracted,
         {
+            let value = ::core::option::Option::Some(value);
+            let mut values = self.__values;
+            values.2 = value;
             RequestCtxBuilder {
-                request_id: self.request_id,
-                user: self.user,
-                attempt: ::context_runtime::__private::Set(value),
-                token: self.token,
+                __values: values,
+                __states: ::core::marker::PhantomData,
             }
         }
         /// Sets `token`. Each field is set once.
@@ -332,37 +341,30 @@ const _: () = {
         where
             __token: RequestCtx_sets_token_once,
         {
+            let value = ::core::option::Option::Some(value);
+            let mut values = self.__values;
+            values.3 = value;
             RequestCtxBuilder {
-                request_id: self.request_id,
-                user: self.user,
-                attempt: self.attempt,
-                token: ::context_runtime::__private::Set(value),
+                __values: values,
+                __states: ::core::marker::PhantomData,
             }
         }
         /// Builds the frozen context. Every required field must have been set.
         #[inline]
         pub fn build(self) -> RequestCtx
         where
-            __request_id: RequestCtx_needs_request_id<String>,
-            __user: ::context_runtime::__private::Optional<Option<String>>,
-            __attempt: ::context_runtime::__private::Optional<u32>,
-            __token: RequestCtx_needs_token<String>,
+            __request_id: RequestCtx_needs_request_id,
+            __token: RequestCtx_needs_token,
         {
+            let values = self.__values;
             RequestCtx {
-                request_id: <__request_id as ::context_runtime::__private::Required<
-                    String,
-                >>::into_value(self.request_id),
-                user: ::context_runtime::__private::Optional::or_else(
-                    self.user,
-                    || ::core::option::Option::None,
-                ),
-                attempt: ::context_runtime::__private::Optional::or_else(
-                    self.attempt,
+                request_id: ::context_runtime::__private::required_value(values.0),
+                user: values.1,
+                attempt: ::core::option::Option::unwrap_or_else(
+                    values.2,
                     || -> u32 { 1 },
                 ),
-                token: <__token as ::context_runtime::__private::Required<
-                    String,
-                >>::into_value(self.token),
+                token: ::context_runtime::__private::required_value(values.3),
             }
         }
     }
@@ -427,10 +429,13 @@ const _: () = {
                 ),
             )?;
             ::core::result::Result::Ok(RequestCtxBuilder {
-                request_id: ::context_runtime::__private::Extracted(__request_id),
-                user: ::context_runtime::__private::Extracted(__user),
-                attempt: ::context_runtime::__private::Defaulted(__attempt),
-                token: ::context_runtime::__private::Unset,
+                __values: (
+                    ::core::option::Option::Some(__request_id),
+                    __user,
+                    __attempt,
+                    ::core::option::Option::None,
+                ),
+                __states: ::core::marker::PhantomData,
             })
         }
     }

@@ -7,6 +7,9 @@
 //! defaults to [`Unset`], so `RequestCtxBuilder` alone is the fresh builder, and
 //! `RequestCtxExtractedBuilder` names what `extract` returns.
 //!
+//! The states are types only, never values: the builder keeps the values themselves, so setting
+//! a field moves the same few bytes whatever the number of fields.
+//!
 //! You name these states only to write a helper that takes or returns a builder half-way through:
 //! the compiler checks the rest (a required field left unset, or a field set twice, is a compile
 //! error naming it).
@@ -30,6 +33,8 @@
 //! assert_eq!(*ctx.tenant(), 1);
 //! ```
 
+use std::marker::PhantomData;
+
 /// A field whose setter has not been called. Every builder parameter defaults to it.
 ///
 /// ```
@@ -42,7 +47,7 @@
 #[derive(Debug, Clone, Copy)]
 pub struct Unset;
 
-/// A field set by its setter, holding the value.
+/// A field set by its setter.
 ///
 /// ```
 /// # use context_runtime::RequestContext;
@@ -52,10 +57,10 @@ pub struct Unset;
 /// assert_eq!(*half.build().tenant(), 7);
 /// ```
 #[derive(Debug, Clone, Copy)]
-pub struct Set<T>(#[doc(hidden)] pub T);
+pub struct Set<T>(PhantomData<fn() -> T>);
 
-/// A `#[context(propagate)]` field read from a carrier by `extract`, holding its value (an
-/// `Option` field: `None` when the carrier did not have it). It cannot be set again.
+/// A `#[context(propagate)]` field read from a carrier by `extract` (an `Option` field is `None`
+/// when the carrier did not have it). It cannot be set again.
 ///
 /// ```
 /// # use context_runtime::RequestContext;
@@ -77,7 +82,7 @@ pub struct Set<T>(#[doc(hidden)] pub T);
 /// # Ok::<(), context_runtime::CarrierError>(())
 /// ```
 #[derive(Debug, Clone, Copy)]
-pub struct Extracted<T>(#[doc(hidden)] pub T);
+pub struct Extracted<T>(PhantomData<fn() -> T>);
 
 /// A `#[context(propagate)]` field with a `#[context(default)]`, read from a carrier by
 /// `extract`: the carrier's value, or the default when it had none (applied by `build`). It
@@ -97,4 +102,4 @@ pub struct Extracted<T>(#[doc(hidden)] pub T);
 /// # Ok::<(), context_runtime::CarrierError>(())
 /// ```
 #[derive(Debug, Clone, Copy)]
-pub struct Defaulted<T>(#[doc(hidden)] pub Option<T>);
+pub struct Defaulted<T>(PhantomData<fn() -> T>);

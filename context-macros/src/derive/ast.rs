@@ -231,38 +231,41 @@ fn unfrozen_parts_of_type<'a>(ty: &'a Type, out: &mut Vec<Unfrozen<'a>>) {
 /// (`rules::INFRASTRUCTURE_UNDER_CRATE`) is refused only under one of its crates
 /// (`mongodb::Database`).
 fn well_known_part(path: &Path) -> Option<Unfrozen<'_>> {
-    let first = &path.segments.first()?.ident;
     let last = &path.segments.last()?.ident;
+    // Inside a proc macro, comparing an `Ident` with a `&str` asks the compiler for its text
+    // every time: each name is asked for once.
+    let (first_name, last_name) = (path.segments.first()?.ident.to_string(), last.to_string());
     let bare = path.segments.len() == 1 && path.leading_colon.is_none();
     if let Some((_, crates)) = rules::INFRASTRUCTURE_UNDER_CRATE
         .iter()
-        .find(|(name, _)| last == name)
+        .find(|(name, _)| last_name == *name)
     {
-        let under_crate = !bare && crates.iter().any(|krate| first == krate);
+        let under_crate = !bare && crates.contains(&first_name.as_str());
         return if under_crate {
-            infrastructure(last)
+            infrastructure(last, &last_name)
         } else {
             None
         };
     }
-    if !bare && !rules::KNOWN_ROOTS.iter().any(|root| first == root) {
+    if !bare && !rules::KNOWN_ROOTS.contains(&first_name.as_str()) {
         return None;
     }
-    if rules::INTERIOR_MUTABILITY.iter().any(|name| last == name) {
+    if rules::INTERIOR_MUTABILITY.contains(&last_name.as_str()) {
         Some(Unfrozen::Mutable(last))
-    } else if rules::SHARED_STATE_HANDLES.iter().any(|name| last == name) {
+    } else if rules::SHARED_STATE_HANDLES.contains(&last_name.as_str()) {
         Some(Unfrozen::Handle(last))
     } else {
-        infrastructure(last)
+        infrastructure(last, &last_name)
     }
 }
 
-/// `name` as an infrastructure handle, of the kind of the first group that lists it.
-fn infrastructure(name: &Ident) -> Option<Unfrozen<'_>> {
+/// `ident` (spelled `name`) as an infrastructure handle, of the kind of the first group that
+/// lists it.
+fn infrastructure<'a>(ident: &'a Ident, name: &str) -> Option<Unfrozen<'a>> {
     rules::INFRASTRUCTURE_KINDS
         .iter()
-        .find(|(_, names)| names.iter().any(|listed| name == listed))
-        .map(|&(kind, _)| Unfrozen::Infrastructure(name, kind))
+        .find(|(_, names)| names.contains(&name))
+        .map(|&(kind, _)| Unfrozen::Infrastructure(ident, kind))
 }
 
 /// The generic arguments of every segment of `path`: `Arc<Mutex<u8>>`, `Fn(Cell<u8>) -> u8`,

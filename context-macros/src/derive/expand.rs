@@ -1,7 +1,7 @@
 //! Generates the code of `#[derive(RequestContext)]` for a usable input (see `fallback` for the
 //! others). User errors are reported by `check`; this file only decides what to emit.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use syn::ext::IdentExt;
 use syn::spanned::Spanned;
@@ -296,9 +296,10 @@ fn builder(input: &Input<'_>, private: &TokenStream) -> BuilderTokens {
                 not_extracted: field
                     .propagates()
                     .then(|| format_ident!("{}_{}_not_extracted", context, field.name)),
-                needed: field
-                    .is_required()
-                    .then(|| format_ident!("{}_needs_{}", context, field.name)),
+                // Spanned at the derive, where rustc's "required by this bound in `build`" points.
+                needed: field.is_required().then(|| {
+                    format_ident!("{}_needs_{}", context, field.name, span = Span::call_site())
+                }),
             })
             .collect(),
     };
@@ -320,7 +321,17 @@ impl Builder<'_> {
             ..
         } = self;
         let (context, vis) = (input.ident, input.vis);
-        let fields = input.fields.iter().map(|field| field.ident);
+        // Each field's value while it is being built: `None` until set (an `Option` field is its
+        // own storage). The states are types only, so a setter moves one tuple, whatever the
+        // number of fields.
+        let storage = input.fields.iter().map(|field| {
+            let ty = field.ty;
+            if field.option_of.is_some() {
+                quote!(#ty)
+            } else {
+                quote!(::core::option::Option<#ty>)
+            }
+        });
         let doc = format!(
             " Builder of [`{context}`], returned by [`{context}::builder`]: one method per field, \
              then `.build()`."
@@ -366,7 +377,8 @@ impl Builder<'_> {
             #[must_use = "a builder does nothing until `.build()` is called"]
             #[allow(non_camel_case_types)]
             #vis struct #builder<#(#states = #private::Unset),*> {
-                #(#fields: #states,)*
+                __values: (#(#storage,)*),
+                __states: ::core::marker::PhantomData<fn() -> (#(#states,)*)>,
             }
 
             #extracted
@@ -376,13 +388,15 @@ impl Builder<'_> {
     fn tokens(&self) -> TokenStream {
         let Self {
             input,
-            private,
             ident: builder,
             states,
             ..
         } = self;
         let (context, vis) = (input.ident, input.vis);
-        let fields: Vec<&Ident> = input.fields.iter().map(|field| field.ident).collect();
+        let unset = input
+            .fields
+            .iter()
+            .map(|_| quote!(::core::option::Option::None));
         let checks = input
             .fields
             .iter()
@@ -409,7 +423,10 @@ impl Builder<'_> {
                 #[doc = #builder_doc]
                 #[inline]
                 #vis fn builder() -> #builder {
-                    #builder { #(#fields: #private::Unset,)* }
+                    #builder {
+                        __values: (#(#unset,)*),
+                        __states: ::core::marker::PhantomData,
+                    }
                 }
             }
 
@@ -473,11 +490,11 @@ impl Builder<'_> {
             );
             let extracted = extracted
                 .as_ref()
-                .map(|state| quote!(impl<T> #needed<T> for #state {}));
+                .map(|state| quote!(impl<T> #needed for #state {}));
             quote! {
                 #[diagnostic::on_unimplemented(message = #message, label = #label, note = #note)]
-                pub trait #needed<T>: #private::Required<T> {}
-                impl<T> #needed<T> for #private::Set<T> {}
+                pub trait #needed {}
+                impl<T> #needed for #private::Set<T> {}
                 #extracted
             }
         });
@@ -536,7 +553,7 @@ impl Builder<'_> {
         let mut reads = Vec::new();
         let mut values = Vec::new();
         for field in &input.fields {
-            let (member, name) = (field.ident, &field.name);
+            let name = &field.name;
             let local = format_ident!("__{}", field.name);
             let value = if field.propagates() {
                 names.push(name);
@@ -546,17 +563,17 @@ impl Builder<'_> {
                 } else {
                     quote!(#private::optional(baggage, #name, #codec))
                 };
-                let value = if field.is_required() || field.option_of.is_some() {
-                    quote!(#private::Extracted(#local))
+                let value = if field.option_of.is_none() && field.is_required() {
+                    quote!(::core::option::Option::Some(#local))
                 } else {
-                    quote!(#private::Defaulted(#local))
+                    quote!(#local)
                 };
                 reads.push((local, read));
                 value
             } else {
-                quote!(#private::Unset)
+                quote!(::core::option::Option::None)
             };
-            values.push(quote!(#member: #value));
+            values.push(value);
         }
         let (pattern, joined) = reads.iter().rev().fold(
             (quote!(()), quote!(::core::result::Result::Ok(()))),
@@ -599,7 +616,10 @@ impl Builder<'_> {
                 /// checked: several in error are `CarrierError::Fields`, naming them all.
                 #vis fn from_baggage(baggage: &#private::Baggage) -> #output {
                     let #pattern = #joined?;
-                    ::core::result::Result::Ok(#builder { #(#values,)* })
+                    ::core::result::Result::Ok(#builder {
+                        __values: (#(#values,)*),
+                        __states: ::core::marker::PhantomData,
+                    })
                 }
             }
         }
@@ -623,15 +643,12 @@ impl Builder<'_> {
             }
         });
         let after = quote!(#builder<#(#after),*>);
-        let moved = input.fields.iter().enumerate().map(|(j, other)| {
-            let other = other.ident;
-            if i == j {
-                quote!(#other: #private::Set(value))
-            } else {
-                quote!(#other: self.#other)
-            }
-        });
-        let body = quote!(#builder { #(#moved),* });
+        let index = syn::Index::from(i);
+        let body = quote! {
+            let mut values = self.__values;
+            values.#index = value;
+            #builder { __values: values, __states: ::core::marker::PhantomData }
+        };
         let checks = &self.checks[i];
         let once = &checks.once;
         let not_extracted = checks.not_extracted.iter();
@@ -647,6 +664,7 @@ impl Builder<'_> {
                 #(#docs)*
                 #[inline]
                 pub fn #name(self, value: #ty) -> #after #bound {
+                    let value = ::core::option::Option::Some(value);
                     #body
                 }
             };
@@ -685,34 +703,30 @@ impl Builder<'_> {
         let context = input.ident;
         let mut bounds = Vec::new();
         let mut values = Vec::new();
-        for ((field, state), checks) in input.fields.iter().zip(states).zip(checks) {
-            let (name, ty) = (field.ident, field.ty);
-            if let Some(needed) = &checks.needed {
-                bounds.push(quote!(#state: #needed<#ty>));
-                values.push(
-                    quote!(#name: <#state as #private::Required<#ty>>::into_value(self.#name)),
-                );
-                continue;
-            }
-            let value = if field.option_of.is_some() {
-                quote!(#private::Optional::or_else(self.#name, || ::core::option::Option::None))
-            } else if let Some(default) = &field.attrs.default {
+        for (i, ((field, state), checks)) in input.fields.iter().zip(states).zip(checks).enumerate()
+        {
+            let (name, ty, index) = (field.ident, field.ty, syn::Index::from(i));
+            let value = if let Some(needed) = &checks.needed {
+                bounds.push(quote!(#state: #needed));
+                quote!(#private::required_value(values.#index))
+            } else if let (None, Some(default)) = (field.option_of, &field.attrs.default) {
                 let expr = if let Some(expr) = &default.expr {
                     quote_spanned!(expr.span()=> #expr)
                 } else {
                     quote_spanned!(default.span=> ::core::default::Default::default())
                 };
-                quote!(#private::Optional::or_else(self.#name, || -> #ty { #expr }))
+                quote!(::core::option::Option::unwrap_or_else(values.#index, || -> #ty { #expr }))
             } else {
-                continue;
+                // An `Option` field: `None` when unset (`check` refuses `default` on one).
+                quote!(values.#index)
             };
-            bounds.push(quote!(#state: #private::Optional<#ty>));
             values.push(quote!(#name: #value));
         }
         quote! {
             /// Builds the frozen context. Every required field must have been set.
             #[inline]
             pub fn build(self) -> #context where #(#bounds,)* {
+                let values = self.__values;
                 #context { #(#values,)* }
             }
         }

@@ -8,7 +8,7 @@ mod builder;
 mod codec;
 mod enter;
 
-pub use builder::{Optional, Required};
+pub use builder::required_value;
 pub use codec::{Codec, NothingToExtract, codec, join, optional, received, required};
 pub use enter::{Captured, Enter, MaybeScoped};
 pub use tokio::task::LocalKey;
