@@ -1,14 +1,9 @@
 async fn place_order(order: Order) {
     tokio::spawn(
-        match async move { audit(order.id).await } {
-            __context_arg => {
-                #[allow(unused_imports)]
-                use ::context_runtime::__private::bind::{AsFuture as _, AsOther as _};
-                (&&::context_runtime::__private::bind::Probe::of(&__context_arg))
-                    .__kind()
-                    .bind(::context_runtime::__private::Snapshot::capture, __context_arg)
-            }
-        },
+        ::context_runtime::__private::bind::future(
+            async move { audit(order.id).await },
+            ::context_runtime::__private::Snapshot::capture,
+        ),
     );
     tokio::task::spawn_blocking(
         match || render_invoice() {

@@ -2,7 +2,8 @@
 //!
 //! At a spawn call the argument is evaluated, then its type picks how it is bound (see
 //! `context_runtime::__private::bind`): a future is wrapped in the contexts, a closure without
-//! parameters runs inside them, anything else passes through untouched. `#[with_context]` binds a
+//! parameters runs inside them, anything else passes through untouched. A future given to
+//! tokio's own function, by a path under the crate's name, is wrapped without asking its type. `#[with_context]` binds a
 //! `Snapshot` of every context set at the call; `#[with_context(A, B)]` captures the named types'
 //! values (`(capture::<A>(), (capture::<B>(), ()))`) and enters them as nested scopes, with no
 //! dynamic dispatch.
@@ -22,6 +23,10 @@ use super::args::Args;
 /// What a spawn call takes at the rewritten argument.
 #[derive(Clone, Copy)]
 pub(super) enum Takes {
+    /// A future, by tokio's own function under the crate's name (`tokio::spawn`).
+    SurelyFuture,
+    /// A future, by a function under a shorter path (`spawn_local`, `task::spawn`: maybe a
+    /// function of the user's) or a method; or anything else, passed through.
     Future,
     Closure,
     /// Depends on the receiver: decided by the argument's type.
@@ -46,12 +51,20 @@ pub(super) fn type_check(args: &Args) -> Option<TokenStream> {
 /// the call (`capture` is called only when the argument is bound).
 pub(super) fn wrap(args: &Args, takes: Takes, arg: &Expr) -> Expr {
     let private = &args.private;
+    let capture = capture(args);
     let kinds = match takes {
-        Takes::Future => quote!(AsFuture as _, AsOther as _),
+        // No probe for a future taken by tokio's own function with every context: a plain call
+        // is much cheaper to compile, and `future` asks nothing of its argument, so tokio still
+        // refuses one that is not a future, at the argument, as without the attribute.
+        Takes::SurelyFuture if args.types.is_empty() => {
+            return Expr::Verbatim(quote_spanned! {arg.span()=>
+                #private::bind::future(#arg, #capture)
+            });
+        }
+        Takes::SurelyFuture | Takes::Future => quote!(AsFuture as _, AsOther as _),
         Takes::Closure => quote!(AsClosure as _, AsOther as _),
         Takes::Either => quote!(AsFuture as _, AsClosure as _, AsOther as _),
     };
-    let capture = capture(args);
     Expr::Verbatim(quote_spanned! {arg.span()=>
         match #arg {
             __context_arg => {

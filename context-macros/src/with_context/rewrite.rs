@@ -131,13 +131,20 @@ fn path_call(path: &Path) -> Option<Takes> {
     let (name, prefix) = segments.split_last()?;
     let tokio = matches!(prefix, [] | ["tokio" | "task"] | ["tokio", "task"]);
     let thread = matches!(prefix, ["std", "thread"] | ["thread"]);
-    match *name {
-        "spawn" if prefix.is_empty() => Some(Takes::Either),
-        "spawn" | "spawn_local" if tokio => Some(Takes::Future),
-        "spawn" if thread => Some(Takes::Closure),
-        "spawn_blocking" if tokio => Some(Takes::Closure),
-        _ => None,
-    }
+    // Under the crate's own name the function is tokio's (a module of the user's named `task`
+    // may hold a `spawn` of its own).
+    let known = prefix.first() == Some(&"tokio");
+    let takes = match *name {
+        "spawn" if prefix.is_empty() => Takes::Either,
+        "spawn" | "spawn_local" if tokio => Takes::Future,
+        "spawn" if thread => Takes::Closure,
+        "spawn_blocking" if tokio => Takes::Closure,
+        _ => return None,
+    };
+    Some(match takes {
+        Takes::Future if known => Takes::SurelyFuture,
+        takes => takes,
+    })
 }
 
 /// `.spawn(..)` on a `JoinSet`, a runtime `Handle`, a `thread::Builder` or a thread `Scope`, and

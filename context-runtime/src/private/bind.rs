@@ -3,16 +3,20 @@
 //! At a spawn call the generated code evaluates the argument, then asks its type which bind it
 //! needs: `(&&Probe::of(&arg)).__kind().bind(capture, arg)`. Method resolution tries
 //! [`AsFuture`] first, then [`AsClosure`], then [`AsOther`]; the generated code imports only the
-//! traits that fit the call (`tokio::spawn` takes futures, `spawn_blocking` closures, `.spawn(..)`
+//! traits that fit the call (`spawn_local` takes futures, `thread::spawn` closures, `.spawn(..)`
 //! either). An argument that fits none is passed through untouched, and `capture` is not even
 //! called: the compiler then reports a wrong argument exactly as it would without the attribute,
-//! and a method that merely shares the name `spawn` keeps working.
+//! and a function or method that merely shares the name `spawn` keeps working.
+//!
+//! A future given to tokio's own function by its full path (`tokio::spawn(fut)`) with every
+//! context (`#[with_context]`) skips the probe: the generated code calls [`future`], which is
+//! much cheaper to compile than the probe's method resolution.
 
 use std::future::Future;
 use std::marker::PhantomData;
 
 use super::{Captured, Enter};
-use crate::RequestContext;
+use crate::{InContext, RequestContext, Snapshot};
 
 /// One named context type's value at the spawn call (`#[with_context(T)]`). A type that is not a
 /// context is reported here, at its name in the attribute, and nowhere else (see [`Captured`]).
@@ -68,6 +72,14 @@ impl<T> AsOther for Probe<T> {
     fn __kind(self) -> OtherKind {
         OtherKind
     }
+}
+
+/// A future given to tokio's own spawn function, wrapped in every context set at the call
+/// (`capture` is `Snapshot::capture`). The generated code calls it directly, without a [`Probe`],
+/// and it asks nothing of `future`: an argument that is not a future is refused by tokio's
+/// function, as without the attribute.
+pub fn future<F>(future: F, capture: fn() -> Snapshot) -> InContext<F> {
+    capture().scope(future)
 }
 
 pub struct FutureKind;

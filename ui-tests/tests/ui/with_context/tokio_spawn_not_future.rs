@@ -1,4 +1,4 @@
-// `tokio::spawn` of something that is not a future is refused at the user's argument.
+// `tokio::spawn` of something that is not a future is refused at the user's call, by tokio's bound.
 use context_runtime::with_context;
 
 #[with_context]
