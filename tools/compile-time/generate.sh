@@ -12,7 +12,7 @@
 # - `scope`, `sync_scope`, `current`, `try_current`, `with`, `try_with` on each context, over a
 #   `tokio::task_local!` holding an `Arc` of it (by hand: one `task_local!` per context);
 # - `build_ctxI()` builds context I with every field set; `serve_I()` enters it at the edge and
-#   awaits `handler_I()`;
+#   awaits `handler_I()` (an empty async block when there is no such function);
 # - `functions` async functions `handler_K`, each reading context K % contexts, then spawning a
 #   task and a blocking closure that read it: `#[with_context]` re-enters the context in them;
 #   by hand, each spawn captures `current()` and re-enters it with the task-local's `scope` /
@@ -141,7 +141,11 @@ field_value() { # index -> a value for its setter
         printf '.build()\n}\n'
         echo
         echo "pub async fn serve_$c() -> usize {"
-        echo "    build_ctx$c().scope(handler_$c()).await"
+        if ((c < functions)); then
+            echo "    build_ctx$c().scope(handler_$c()).await"
+        else # no handler to enter it for (`FUNCTIONS=0`)
+            echo "    build_ctx$c().scope(async { 0 }).await"
+        fi
         echo '}'
     done
     for ((k = 0; k < functions; k++)); do

@@ -2,7 +2,7 @@
 //! others). User errors are reported by `check`; this file only decides what to emit.
 
 use proc_macro2::{Span, TokenStream};
-use quote::{format_ident, quote, quote_spanned};
+use quote::{ToTokens, format_ident, quote, quote_spanned};
 use syn::ext::IdentExt;
 use syn::spanned::Spanned;
 use syn::{Ident, Visibility};
@@ -393,10 +393,8 @@ impl Builder<'_> {
             ..
         } = self;
         let (context, vis) = (input.ident, input.vis);
-        let unset = input
-            .fields
-            .iter()
-            .map(|_| quote!(::core::option::Option::None));
+        let none = quote!(::core::option::Option::None);
+        let unset = input.fields.iter().map(|_| &none);
         let checks = input
             .fields
             .iter()
@@ -635,13 +633,16 @@ impl Builder<'_> {
             ..
         } = self;
         let (name, ty, state) = (field.ident, field.ty, &states[i]);
-        let after = states.iter().enumerate().map(|(j, state)| {
-            if i == j {
-                quote!(#private::Set<#ty>)
-            } else {
-                quote!(#state)
-            }
-        });
+        // The other fields' states as they are: their idents, not a stream each (every stream a
+        // proc macro builds is a round trip to the compiler, and this list is as long as the
+        // fields).
+        let set = quote!(#private::Set<#ty>);
+        let after = states
+            .iter()
+            .enumerate()
+            .map(|(j, state)| -> &dyn ToTokens {
+                if i == j { &set } else { state }
+            });
         let after = quote!(#builder<#(#after),*>);
         let index = syn::Index::from(i);
         let body = quote! {
