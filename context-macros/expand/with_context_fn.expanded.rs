@@ -5,28 +5,16 @@ async fn place_order(order: Order) {
             ::context_runtime::__private::Snapshot::capture,
         ),
     );
-    tokio::task::spawn_blocking(
-        match || render_invoice() {
-            __context_arg => {
-                #[allow(unused_imports)]
-                use ::context_runtime::__private::bind::{AsClosure as _, AsOther as _};
-                (&&::context_runtime::__private::bind::Probe::of(&__context_arg))
-                    .__kind()
-                    .bind(::context_runtime::__private::Snapshot::capture, __context_arg)
-            }
-        },
-    );
-    std::thread::spawn(
-        match || legacy_sync_call() {
-            __context_arg => {
-                #[allow(unused_imports)]
-                use ::context_runtime::__private::bind::{AsClosure as _, AsOther as _};
-                (&&::context_runtime::__private::bind::Probe::of(&__context_arg))
-                    .__kind()
-                    .bind(::context_runtime::__private::Snapshot::capture, __context_arg)
-            }
-        },
-    );
+    tokio::task::spawn_blocking({
+        let __context_f = || render_invoice();
+        let __context_s = ::context_runtime::__private::Snapshot::capture();
+        move || __context_s.sync_scope(__context_f)
+    });
+    std::thread::spawn({
+        let __context_f = || legacy_sync_call();
+        let __context_s = ::context_runtime::__private::Snapshot::capture();
+        move || __context_s.sync_scope(__context_f)
+    });
     let mut set = tokio::task::JoinSet::new();
     set.spawn(
         match async { notify().await } {

@@ -3,7 +3,8 @@
 //! At a spawn call the argument is evaluated, then its type picks how it is bound (see
 //! `context_runtime::__private::bind`): a future is wrapped in the contexts, a closure without
 //! parameters runs inside them, anything else passes through untouched. A future given to
-//! tokio's own function, by a path under the crate's name, is wrapped without asking its type. `#[with_context]` binds a
+//! tokio's own function, or a closure to tokio's or std's, by a path under the crate's name, is
+//! wrapped without asking its type. `#[with_context]` binds a
 //! `Snapshot` of every context set at the call; `#[with_context(A, B)]` captures the named types'
 //! values (`(capture::<A>(), (capture::<B>(), ()))`) and enters them as nested scopes, with no
 //! dynamic dispatch.
@@ -25,6 +26,9 @@ use super::args::Args;
 pub(super) enum Takes {
     /// A future, by tokio's own function under the crate's name (`tokio::spawn`).
     SurelyFuture,
+    /// A closure, by tokio's or std's own function under the crate's name
+    /// (`tokio::task::spawn_blocking`, `std::thread::spawn`).
+    SurelyClosure,
     /// A future, by a function under a shorter path (`spawn_local`, `task::spawn`: maybe a
     /// function of the user's) or a method; or anything else, passed through.
     Future,
@@ -61,8 +65,19 @@ pub(super) fn wrap(args: &Args, takes: Takes, arg: &Expr) -> Expr {
                 #private::bind::future(#arg, #capture)
             });
         }
+        // Likewise for a closure: a non-closure is refused at the argument, by `sync_scope`'s
+        // bound (std's names `spawn`'s; the message and its help are the same).
+        Takes::SurelyClosure if args.types.is_empty() => {
+            return Expr::Verbatim(quote_spanned! {arg.span()=>
+                {
+                    let __context_f = #arg;
+                    let __context_s = #private::Snapshot::capture();
+                    move || __context_s.sync_scope(__context_f)
+                }
+            });
+        }
         Takes::SurelyFuture | Takes::Future => quote!(AsFuture as _, AsOther as _),
-        Takes::Closure => quote!(AsClosure as _, AsOther as _),
+        Takes::SurelyClosure | Takes::Closure => quote!(AsClosure as _, AsOther as _),
         Takes::Either => quote!(AsFuture as _, AsClosure as _, AsOther as _),
     };
     Expr::Verbatim(quote_spanned! {arg.span()=>

@@ -133,7 +133,7 @@ fn path_call(path: &Path) -> Option<Takes> {
     let thread = matches!(prefix, ["std", "thread"] | ["thread"]);
     // Under the crate's own name the function is tokio's (a module of the user's named `task`
     // may hold a `spawn` of its own).
-    let known = prefix.first() == Some(&"tokio");
+    let known = matches!(prefix.first(), Some(&("tokio" | "std")));
     let takes = match *name {
         "spawn" if prefix.is_empty() => Takes::Either,
         "spawn" | "spawn_local" if tokio => Takes::Future,
@@ -143,6 +143,7 @@ fn path_call(path: &Path) -> Option<Takes> {
     };
     Some(match takes {
         Takes::Future if known => Takes::SurelyFuture,
+        Takes::Closure if known => Takes::SurelyClosure,
         takes => takes,
     })
 }

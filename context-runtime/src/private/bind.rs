@@ -10,7 +10,9 @@
 //!
 //! A future given to tokio's own function by its full path (`tokio::spawn(fut)`) with every
 //! context (`#[with_context]`) skips the probe: the generated code calls [`future`], which is
-//! much cheaper to compile than the probe's method resolution.
+//! much cheaper to compile than the probe's method resolution. So does a closure given to
+//! `tokio::task::spawn_blocking` or `std::thread::spawn`: the generated code captures a
+//! [`Snapshot`] and spawns `move || snapshot.sync_scope(f)`.
 
 use std::future::Future;
 use std::marker::PhantomData;
