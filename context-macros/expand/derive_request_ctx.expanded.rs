@@ -477,12 +477,16 @@ const _: () = {
     #[automatically_derived]
     impl ::core::fmt::Debug for RequestCtx {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.debug_struct("RequestCtx")
-                .field("request_id", &self.request_id)
-                .field("user", &self.user)
-                .field("attempt", &self.attempt)
-                .field("token", &::context_runtime::__private::Redacted)
-                .finish()
+            ::context_runtime::__private::debug_struct(
+                f,
+                "RequestCtx",
+                &[
+                    ("request_id", &self.request_id),
+                    ("user", &self.user),
+                    ("attempt", &self.attempt),
+                    ("token", &::context_runtime::__private::Redacted),
+                ],
+            )
         }
     }
     ::context_runtime::__private::task_local! {

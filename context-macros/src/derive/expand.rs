@@ -859,16 +859,16 @@ fn debug(input: &Input<'_>, private: &TokenStream) -> TokenStream {
         // A field already refused (its type may not be `Debug`) gets the marker too: the crate
         // does not compile, and the refusal is the error to read.
         if field.attrs.sensitive.is_some() || !field.unfrozen.is_empty() {
-            quote!(.field(#name, &#private::Redacted))
+            quote!((#name, &#private::Redacted))
         } else {
-            quote_spanned!(field.ty.span()=> .field(#name, &self.#member))
+            quote_spanned!(field.ty.span()=> (#name, &self.#member))
         }
     });
     quote! {
         #[automatically_derived]
         impl ::core::fmt::Debug for #ident {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                f.debug_struct(#name)#(#fields)*.finish()
+                #private::debug_struct(f, #name, &[#(#fields),*])
             }
         }
     }

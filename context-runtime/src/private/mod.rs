@@ -38,3 +38,19 @@ impl<T: Send + Sync + 'static> ContextField for T {}
 /// Refuses, at the field's type, a context field that could not live in a task-local shared
 /// across threads.
 pub const fn assert_field<T: ContextField>() {}
+
+/// A context's `Debug`, as the derive writes it: `Name { field: value, .. }`, a
+/// `#[context(sensitive)]` field's value given as [`Redacted`]. One call with the fields in a
+/// slice, which is less for rustc to check in every context's expansion than a chain of
+/// `.field(..)` calls.
+pub fn debug_struct(
+    f: &mut std::fmt::Formatter<'_>,
+    name: &str,
+    fields: &[(&str, &dyn std::fmt::Debug)],
+) -> std::fmt::Result {
+    let mut out = f.debug_struct(name);
+    for (name, value) in fields {
+        out.field(name, value);
+    }
+    out.finish()
+}
