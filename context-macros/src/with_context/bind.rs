@@ -2,12 +2,12 @@
 //!
 //! At a spawn call the argument is evaluated, then its type picks how it is bound (see
 //! `context_runtime::__private::bind`): a future is wrapped in the contexts, a closure without
-//! parameters runs inside them, anything else passes through untouched. A future given to
-//! tokio's own function, or a closure to tokio's or std's, by a path under the crate's name, is
-//! wrapped without asking its type. `#[with_context]` binds a
-//! `Snapshot` of every context set at the call; `#[with_context(A, B)]` captures the named types'
-//! values (`(capture::<A>(), (capture::<B>(), ()))`) and enters them as nested scopes, with no
-//! dynamic dispatch.
+//! parameters runs inside them, anything else passes through untouched. `#[with_context]` binds
+//! a `Snapshot` of every context set at the call; `#[with_context(A, B)]` captures the named
+//! types' values (`(capture::<A>(), (capture::<B>(), ()))`) and enters them as nested scopes,
+//! with no dynamic dispatch. Under `#[with_context]`, a future given to tokio's own function, or
+//! a closure to tokio's or std's, by a path under the crate's name, is wrapped without asking
+//! its type: the probe's method resolution is most of what a spawn site costs to compile.
 //!
 //! A named type that is not a context is reported once, at its name in the attribute, by the
 //! check each item gets ([`type_check`]). The captures at the spawn calls require the same bound
@@ -32,6 +32,7 @@ pub(super) enum Takes {
     /// A future, by a function under a shorter path (`spawn_local`, `task::spawn`: maybe a
     /// function of the user's) or a method; or anything else, passed through.
     Future,
+    /// Likewise, a closure (`thread::spawn`, `.spawn_blocking(..)`).
     Closure,
     /// Depends on the receiver: decided by the argument's type.
     Either,
@@ -58,8 +59,8 @@ pub(super) fn wrap(args: &Args, takes: Takes, arg: &Expr) -> Expr {
     let capture = capture(args);
     let kinds = match takes {
         // No probe for a future taken by tokio's own function with every context: a plain call
-        // is much cheaper to compile, and `future` asks nothing of its argument, so tokio still
-        // refuses one that is not a future, at the argument, as without the attribute.
+        // is much cheaper to compile, and `future` asks nothing of its argument, so tokio's own
+        // bound still refuses one that is not a future, at the call.
         Takes::SurelyFuture if args.types.is_empty() => {
             return Expr::Verbatim(quote_spanned! {arg.span()=>
                 #private::bind::future(#arg, #capture)

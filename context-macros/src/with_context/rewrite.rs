@@ -131,8 +131,8 @@ fn path_call(path: &Path) -> Option<Takes> {
     let (name, prefix) = segments.split_last()?;
     let tokio = matches!(prefix, [] | ["tokio" | "task"] | ["tokio", "task"]);
     let thread = matches!(prefix, ["std", "thread"] | ["thread"]);
-    // Under the crate's own name the function is tokio's (a module of the user's named `task`
-    // may hold a `spawn` of its own).
+    // Under the crate's own name the function is tokio's or std's (a module of the user's named
+    // `task` or `thread` may hold a `spawn` of its own).
     let known = matches!(prefix.first(), Some(&("tokio" | "std")));
     let takes = match *name {
         "spawn" if prefix.is_empty() => Takes::Either,
