@@ -210,6 +210,11 @@ async fn without_the_layers_both_extractors_answer_500_and_say_why() {
         .finish();
     // This test's thread only: the server runs on it (a current-thread runtime).
     let _guard = tracing::subscriber::set_default(subscriber);
+    // The other tests of this binary hit the same event sites on their threads, with no
+    // subscriber. A site first reached while this subscriber was being registered can keep the
+    // interest it computed without it ("never"), and this test's events were then dropped (seen
+    // once under a full workspace run). Computed again now, every site sees this subscriber.
+    tracing::callsite::rebuild_interest_cache();
 
     let address = serve(routes()).await;
     let headers = [
