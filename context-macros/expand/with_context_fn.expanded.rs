@@ -1,9 +1,6 @@
 async fn place_order(order: Order) {
     tokio::spawn(
-        ::context_runtime::__private::bind::future(
-            async move { audit(order.id).await },
-            ::context_runtime::__private::Snapshot::capture,
-        ),
+        ::context_runtime::__private::bind::future(async move { audit(order.id).await }),
     );
     tokio::task::spawn_blocking({
         let __context_f = || render_invoice();

@@ -56,18 +56,19 @@ pub(super) fn type_check(args: &Args) -> Option<TokenStream> {
 /// the call (`capture` is called only when the argument is bound).
 pub(super) fn wrap(args: &Args, takes: Takes, arg: &Expr) -> Expr {
     let private = &args.private;
-    let capture = capture(args);
     let kinds = match takes {
         // No probe for a future taken by tokio's own function with every context: a plain call
         // is much cheaper to compile, and `future` asks nothing of its argument, so tokio's own
         // bound still refuses one that is not a future, at the call.
         Takes::SurelyFuture if args.types.is_empty() => {
             return Expr::Verbatim(quote_spanned! {arg.span()=>
-                #private::bind::future(#arg, #capture)
+                #private::bind::future(#arg)
             });
         }
         // Likewise for a closure: a non-closure is refused at the argument, by `sync_scope`'s
-        // bound (std's names `spawn`'s; the message and its help are the same).
+        // bound (std's names `spawn`'s; the message and its help are the same). Written out
+        // rather than `Snapshot::bind(f)`: a generic function's `impl FnOnce` result adds two
+        // more errors for a non-closure.
         Takes::SurelyClosure if args.types.is_empty() => {
             return Expr::Verbatim(quote_spanned! {arg.span()=>
                 {
@@ -81,6 +82,7 @@ pub(super) fn wrap(args: &Args, takes: Takes, arg: &Expr) -> Expr {
         Takes::SurelyClosure | Takes::Closure => quote!(AsClosure as _, AsOther as _),
         Takes::Either => quote!(AsFuture as _, AsClosure as _, AsOther as _),
     };
+    let capture = capture(args);
     Expr::Verbatim(quote_spanned! {arg.span()=>
         match #arg {
             __context_arg => {

@@ -76,12 +76,11 @@ impl<T> AsOther for Probe<T> {
     }
 }
 
-/// A future given to tokio's own spawn function, wrapped in every context set at the call
-/// (`capture` is `Snapshot::capture`). The generated code calls it directly, without a [`Probe`],
-/// and it asks nothing of `future`: an argument that is not a future is refused by tokio's
-/// function, as without the attribute.
-pub fn future<F>(future: F, capture: fn() -> Snapshot) -> InContext<F> {
-    capture().scope(future)
+/// A future given to tokio's own spawn function, wrapped in every context set at the call. The
+/// generated code calls it directly, without a [`Probe`], and it asks nothing of `future`: an
+/// argument that is not a future is refused by tokio's function, as without the attribute.
+pub fn future<F>(future: F) -> InContext<F> {
+    Snapshot::capture().scope(future)
 }
 
 pub struct FutureKind;
