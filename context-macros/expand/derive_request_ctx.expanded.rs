@@ -552,8 +552,10 @@ const _: () = {
             );
         }
     }
-    const _: () = ::context_runtime::__private::assert_field::<String>();
-    const _: () = ::context_runtime::__private::assert_field::<Option<String>>();
-    const _: () = ::context_runtime::__private::assert_field::<u32>();
-    const _: () = ::context_runtime::__private::assert_field::<String>();
+    const _: () = {
+        ::context_runtime::__private::assert_field::<String>();
+        ::context_runtime::__private::assert_field::<Option<String>>();
+        ::context_runtime::__private::assert_field::<u32>();
+        ::context_runtime::__private::assert_field::<String>();
+    };
 };
