@@ -89,7 +89,7 @@ pub(super) fn expand(input: &Input<'_>) -> TokenStream {
             }
 
             // One constant for all the fields: rustc evaluates each `const` item on its own, and
-            // one per field cost a 24-field context twice as much to check.
+            // one per field made a 24-field context's assertions cost twice as much to check.
             const _: () = { #(#assertions)* };
         };
     }
